@@ -1,0 +1,117 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode (strict concurrency) comes with the tools version.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Offload",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Offload", targets: ["Offload"]),
+        .library(name: "OffloadSQLite", targets: ["OffloadSQLite"]),
+        .library(name: "OffloadWorker", targets: ["OffloadWorker"]),
+        .library(name: "OffloadSupervisor", targets: ["OffloadSupervisor"]),
+        .executable(name: "supervisor", targets: ["supervisor"]),
+        .executable(name: "offload", targets: ["offload"]),
+        .executable(name: "example-worker", targets: ["ExampleWorker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Core API: what a web app imports to define and enqueue tasks.
+        .target(
+            name: "Offload",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+
+        // SQLite (WAL) store, the default backend.
+        .target(
+            name: "OffloadSQLite",
+            dependencies: ["Offload", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+
+        // C shims for libc calls Swift cannot make (variadic prctl).
+        .target(name: "CSystemShims"),
+
+        // libinotifytools ships no pkg-config file, so the module map's `link` line does the linking.
+        .systemLibrary(name: "CInotifyTools", providers: [.apt(["libinotifytools0-dev"])]),
+
+        // Worker runtime: the claim/run loop a user's worker executable calls.
+        .target(
+            name: "OffloadWorker",
+            dependencies: [
+                "Offload", "CSystemShims",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Supervisor library: the arbiter that spawns, watches and replaces workers.
+        .target(
+            name: "OffloadSupervisor",
+            dependencies: [
+                "Offload", "OffloadWorker", "CSystemShims", "CInotifyTools",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Thin executables.
+        .executableTarget(
+            name: "supervisor",
+            dependencies: [
+                "OffloadSupervisor", "OffloadSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "offload",
+            dependencies: [
+                "Offload", "OffloadSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "ExampleWorker",
+            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            swiftSettings: strictSettings),
+
+        // A worker with tasks that misbehave on purpose (crash, hang, fail), for the integration tests.
+        .executableTarget(
+            name: "TestWorker",
+            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            swiftSettings: strictSettings),
+
+        // Test kit shared by every test target.
+        .target(
+            name: "OffloadTesting",
+            dependencies: ["Offload"],
+            swiftSettings: strictSettings),
+
+        .testTarget(
+            name: "OffloadTests",
+            dependencies: ["Offload", "OffloadTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadSQLiteTests",
+            dependencies: ["Offload", "OffloadSQLite", "OffloadTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadWorkerTests",
+            dependencies: ["Offload", "OffloadSQLite", "OffloadWorker", "OffloadTesting"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadSupervisorTests",
+            dependencies: ["Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
+    ]
+)

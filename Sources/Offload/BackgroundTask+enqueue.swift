@@ -1,0 +1,59 @@
+import Foundation
+
+extension BackgroundTask {
+    /// Enqueues the task on the backend its options name, from async code.
+    /// - Parameter runAfter: the earliest time a worker may start it (a delayed task); `nil` for now.
+    /// - Throws: ``OffloadError`` when the backend or queue is unknown or the arguments cannot be stored.
+    @discardableResult
+    public static func enqueue(_ arguments: Arguments, runAfter: Date? = nil) async throws -> TaskResult<Self> {
+        let backend = try TaskBackends.current().backend(alias: options.backend, queue: options.queueName, task: name)
+        return try await enqueue(arguments, runAfter: runAfter, on: backend)
+    }
+
+    /// Enqueues the task on a given backend, from async code.
+    @discardableResult
+    public static func enqueue(_ arguments: Arguments, runAfter: Date? = nil, on backend: any TaskBackend) async throws -> TaskResult<Self> {
+        let request = try TaskRequest(Self.self, arguments: arguments, runAfter: runAfter)
+        return TaskResult(record: try await backend.enqueue(request), backend: backend)
+    }
+
+    /// Enqueues the task from synchronous code; the backend must be a ``SynchronousTaskBackend`` (SQLite, in-memory).
+    @discardableResult
+    public static func enqueue(_ arguments: Arguments, runAfter: Date? = nil) throws -> TaskResult<Self> {
+        let backend = try TaskBackends.current().backend(alias: options.backend, queue: options.queueName, task: name)
+        guard let synchronous = backend as? any SynchronousTaskBackend else {
+            throw OffloadError(.synchronousEnqueueUnsupported, "Backend \"\(options.backend)\" (\(type(of: backend))) cannot enqueue from synchronous code: call `try await \(name).enqueue(…)` instead.")
+        }
+        return try enqueue(arguments, runAfter: runAfter, on: synchronous)
+    }
+
+    /// Enqueues the task on a given synchronous backend.
+    @discardableResult
+    public static func enqueue(_ arguments: Arguments, runAfter: Date? = nil, on backend: some SynchronousTaskBackend) throws -> TaskResult<Self> {
+        let request = try TaskRequest(Self.self, arguments: arguments, runAfter: runAfter)
+        return TaskResult(record: try backend.enqueue(request), backend: backend)
+    }
+
+    /// The result with this id, from the task's backend.
+    public static func result(id: TaskResultID) async throws -> TaskResult<Self> {
+        let backend = try TaskBackends.current().backend(alias: options.backend)
+        return TaskResult(record: try await backend.record(id: id), backend: backend)
+    }
+
+    /// The result with this id, from a given backend.
+    public static func result(id: TaskResultID, on backend: any TaskBackend) async throws -> TaskResult<Self> {
+        TaskResult(record: try await backend.record(id: id), backend: backend)
+    }
+}
+
+extension BackgroundTask where Arguments == NoArguments {
+    @discardableResult
+    public static func enqueue(runAfter: Date? = nil) async throws -> TaskResult<Self> {
+        try await enqueue(NoArguments(), runAfter: runAfter)
+    }
+}
+
+/// The arguments of a task that takes none.
+public struct NoArguments: Codable, Sendable, Equatable {
+    public init() {}
+}

@@ -1,0 +1,242 @@
+import Foundation
+
+/// Durable task storage shared by the app, the workers and the supervisor.
+///
+/// A store is the only thing workers and supervisors know about the database: the SQLite store
+/// and, later, a PostgreSQL one implement it. It holds the few operations they need; everything
+/// that is the same for every store lives in the worker runtime and the supervisor.
+///
+/// Every operation is atomic: a task is claimed by one worker or none, and an outcome is recorded
+/// whole or not at all.
+public protocol TaskStore: TaskBackend {
+    /// Records finished attempts, then claims up to `claim.limit` ready tasks, in one write.
+    ///
+    /// Claiming marks the tasks RUNNING for `claim.workerID` and counts an attempt; the highest
+    /// priority comes first, then the earliest `runAfter`, then the order of enqueueing.
+    /// Doing both in one transaction halves the writes a busy worker makes.
+    func complete(_ outcomes: [TaskOutcome], thenClaim claim: ClaimRequest?) async throws -> [ClaimedTask]
+
+    /// Whether a task in `queues` is ready to start at `now`, without taking the write lock.
+    func hasReadyTask(in queues: QueueSelection, at now: Date) async throws -> Bool
+
+    /// The earliest `runAfter` of a pending task in `queues`, to sleep until then.
+    func nextRunAfter(in queues: QueueSelection) async throws -> Date?
+
+    /// Gives back claimed tasks that the worker never started: they return to PENDING and their attempt is not counted.
+    func releaseUnstarted(_ ids: [TaskResultID], workerID: String) async throws
+
+    /// Settles every task still RUNNING for a worker that is gone.
+    ///
+    /// A task the worker had started counts its attempt as failed with `loss`'s reason and is retried if
+    /// its policy allows, else FAILED. A task it had claimed but not started goes back to PENDING uncounted.
+    /// When `loss.startedTaskIDs` is `nil` (nobody knows), every task counts as started.
+    func recoverTasks(of loss: WorkerLoss, at now: Date) async throws -> [RecoveredTask]
+
+    /// Records a worker's liveness and progress, so that status commands and other hosts can see it.
+    func heartbeat(_ worker: WorkerRecord) async throws
+
+    /// Removes a worker that stopped cleanly from the registry of workers.
+    func unregisterWorker(id: String) async throws
+
+    /// The registered workers, newest heartbeat first.
+    func workers() async throws -> [WorkerRecord]
+
+    /// Recovers the tasks of every registered worker whose heartbeat is older than `staleAfter`, or of workers
+    /// that no longer exist, and removes them from the registry; `now` is the reference time.
+    func recoverStaleWorkers(staleAfter: Duration, at now: Date, isAlive: @Sendable (WorkerRecord) -> Bool) async throws -> [RecoveredTask]
+
+    /// Deletes finished results older than `age`, in small chunks so writers are never stalled for long.
+    func prune(_ request: PruneRequest) async throws -> Int
+
+    /// Tasks matching a filter, newest first.
+    func records(matching filter: TaskFilter) async throws -> [TaskRecord]
+
+    /// How many tasks each queue holds in each status.
+    func counts() async throws -> [QueueCounts]
+
+    /// Puts a FAILED task back to PENDING with a fresh set of attempts (the admin "retry").
+    func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord
+
+    /// A stream that yields whenever tasks may have been added or become ready, so idle workers need not poll.
+    func wakeUps() -> AsyncStream<Void>
+}
+
+/// What a worker asks for when claiming.
+public struct ClaimRequest: Sendable, Equatable {
+    public var workerID: String
+    public var queues: QueueSelection
+    public var limit: Int
+    public var now: Date
+
+    public init(workerID: String, queues: QueueSelection, limit: Int, now: Date = Date()) {
+        self.workerID = workerID
+        self.queues = queues
+        self.limit = limit
+        self.now = now
+    }
+}
+
+/// A task a worker has claimed: enough to run it and to decide on a retry.
+public struct ClaimedTask: Sendable, Equatable {
+    public var id: TaskResultID
+    public var taskName: String
+    public var queueName: String
+    public var priority: Int
+    public var arguments: String
+    /// This attempt's number (1-based).
+    public var attempt: Int
+    public var retry: RetryPolicy
+    public var timeout: Duration?
+    public var runAfter: Date
+
+    public init(id: TaskResultID, taskName: String, queueName: String, priority: Int, arguments: String, attempt: Int, retry: RetryPolicy, timeout: Duration?, runAfter: Date) {
+        self.id = id
+        self.taskName = taskName
+        self.queueName = queueName
+        self.priority = priority
+        self.arguments = arguments
+        self.attempt = attempt
+        self.retry = retry
+        self.timeout = timeout
+        self.runAfter = runAfter
+    }
+}
+
+/// How one attempt ended.
+public struct TaskOutcome: Sendable, Equatable {
+    public enum Result: Sendable, Equatable {
+        /// The task returned; the JSON text of its return value.
+        case succeeded(returnValue: String)
+        /// The attempt failed; `retryAt` is when to try again, or `nil` to mark the task FAILED.
+        case failed(TaskAttemptError, retryAt: Date?)
+    }
+
+    public var id: TaskResultID
+    public var workerID: String
+    public var result: Result
+    public var finishedAt: Date
+
+    public init(id: TaskResultID, workerID: String, result: Result, finishedAt: Date = Date()) {
+        self.id = id
+        self.workerID = workerID
+        self.result = result
+        self.finishedAt = finishedAt
+    }
+}
+
+/// Why a worker's tasks must be recovered, in words that end up in each task's errors.
+public struct WorkerLoss: Sendable, Equatable {
+    public var workerID: String
+    /// `TaskFailureKind.workerDied`, `.timedOut`, `.workerLost`…
+    public var exceptionType: String
+    public var message: String
+    /// For a crash, the last lines the worker wrote to stderr (a Swift crash prints its backtrace there).
+    public var traceback: String?
+    /// The tasks the worker had started, when known; claimed tasks outside it were never started.
+    public var startedTaskIDs: Set<TaskResultID>?
+
+    public init(workerID: String, exceptionType: String, message: String, traceback: String? = nil, startedTaskIDs: Set<TaskResultID>? = nil) {
+        self.workerID = workerID
+        self.exceptionType = exceptionType
+        self.message = message
+        self.traceback = traceback
+        self.startedTaskIDs = startedTaskIDs
+    }
+}
+
+/// A task settled by recovery, and where it went.
+public struct RecoveredTask: Sendable, Equatable {
+    public var id: TaskResultID
+    public var taskName: String
+    public var newStatus: TaskStatus
+    /// Whether the attempt was counted (the worker had started it).
+    public var attemptCounted: Bool
+
+    public init(id: TaskResultID, taskName: String, newStatus: TaskStatus, attemptCounted: Bool) {
+        self.id = id
+        self.taskName = taskName
+        self.newStatus = newStatus
+        self.attemptCounted = attemptCounted
+    }
+}
+
+/// A worker as the registry of workers knows it.
+public struct WorkerRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var host: String
+    public var pid: Int32
+    public var queues: String
+    /// `starting`, `running`, `draining`
+    public var state: String
+    public var currentTaskIDs: [TaskResultID]
+    public var tasksDone: Int
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    /// The supervisor that owns the worker, if any.
+    public var supervisorID: String?
+
+    public init(id: String, host: String, pid: Int32, queues: String, state: String, currentTaskIDs: [TaskResultID], tasksDone: Int, startedAt: Date, heartbeatAt: Date, supervisorID: String?) {
+        self.id = id
+        self.host = host
+        self.pid = pid
+        self.queues = queues
+        self.state = state
+        self.currentTaskIDs = currentTaskIDs
+        self.tasksDone = tasksDone
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.supervisorID = supervisorID
+    }
+}
+
+/// Which finished results to delete (the spec's `prune_db_task_results`).
+public struct PruneRequest: Sendable, Equatable {
+    /// Results finished before `now - age` are deleted.
+    public var age: Duration
+    /// Only these statuses; must be finished ones.
+    public var statuses: Set<TaskStatus>
+    public var dryRun: Bool
+    public var now: Date
+    /// Rows per delete transaction: small enough that other writers wait at most a few milliseconds.
+    public var chunkSize: Int
+
+    public init(age: Duration, statuses: Set<TaskStatus> = [.successful, .failed], dryRun: Bool = false, now: Date = Date(), chunkSize: Int = 500) {
+        self.age = age
+        self.statuses = statuses
+        self.dryRun = dryRun
+        self.now = now
+        self.chunkSize = chunkSize
+    }
+}
+
+/// A filter for listing tasks.
+public struct TaskFilter: Sendable, Equatable {
+    public var status: TaskStatus?
+    public var queueName: String?
+    public var taskName: String?
+    public var limit: Int
+
+    public init(status: TaskStatus? = nil, queueName: String? = nil, taskName: String? = nil, limit: Int = 50) {
+        self.status = status
+        self.queueName = queueName
+        self.taskName = taskName
+        self.limit = limit
+    }
+}
+
+/// The number of tasks in each status for one queue.
+public struct QueueCounts: Sendable, Equatable, Codable {
+    public var queueName: String
+    public var pending: Int
+    public var running: Int
+    public var successful: Int
+    public var failed: Int
+
+    public init(queueName: String, pending: Int = 0, running: Int = 0, successful: Int = 0, failed: Int = 0) {
+        self.queueName = queueName
+        self.pending = pending
+        self.running = running
+        self.successful = successful
+        self.failed = failed
+    }
+}
