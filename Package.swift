@@ -81,7 +81,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(
             name: "ExampleWorker",
-            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
 
         // A worker with tasks that misbehave on purpose (crash, hang, fail), for the integration tests.

@@ -1,8 +1,26 @@
 #ifndef CSYSTEMSHIMS_H
 #define CSYSTEMSHIMS_H
 #include <sys/types.h>
+#include <spawn.h>
 
 /// prctl(PR_SET_PDEATHSIG, signal): Swift cannot call the variadic prctl.
 int offload_set_parent_death_signal(int signal);
+
+/// pidfd_open(pid, 0) through syscall(2), which Swift cannot call (variadic).
+/// Returns a new descriptor (always close-on-exec) that refers to exactly this process, or -1 with errno set
+/// (ENOSYS before Linux 5.3).
+int offload_pidfd_open(pid_t pid);
+
+/// pidfd_send_signal(pidfd, signal, NULL, 0) through syscall(2).
+/// Unlike kill(pid), it can never reach a later process that reused the pid. Returns 0, or -1 with errno set.
+int offload_pidfd_send_signal(int pidfd, int signal);
+
+/// posix_spawn_file_actions_addchdir_np: glibc declares it only under _GNU_SOURCE, which Swift's Glibc module lacks.
+/// Returns 0 or an error number (ENOSYS when glibc is older than 2.29).
+int offload_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// posix_spawn_file_actions_addclosefrom_np: closes every descriptor >= `lowest` in the child.
+/// Returns 0 or an error number (ENOSYS when glibc is older than 2.34).
+int offload_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
 #endif

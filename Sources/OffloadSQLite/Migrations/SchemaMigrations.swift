@@ -1,0 +1,60 @@
+import GRDB
+
+/// The versioned schema. **Never edit a migration that has shipped**: add a new one.
+enum SchemaMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
+        return migrator
+    }
+
+    /// Times are integer microseconds since 1970 (exact, and cheap to compare in indexes).
+    private static func createTasksAndWorkers(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE offload_task (
+                id INTEGER PRIMARY KEY,
+                task_name TEXT NOT NULL,
+                queue_name TEXT NOT NULL,
+                backend TEXT NOT NULL,
+                priority INTEGER NOT NULL CHECK (priority BETWEEN -100 AND 100),
+                status TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'SUCCESSFUL', 'FAILED')),
+                arguments TEXT NOT NULL,
+                return_value TEXT,
+                enqueued_at INTEGER NOT NULL,
+                run_after INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                last_attempted_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL DEFAULT 1,
+                backoff_initial_ms INTEGER NOT NULL DEFAULT 1000,
+                backoff_max_ms INTEGER NOT NULL DEFAULT 300000,
+                backoff_jitter REAL NOT NULL DEFAULT 0.2,
+                timeout_ms INTEGER,
+                worker_id TEXT,
+                worker_ids TEXT NOT NULL DEFAULT '[]',
+                errors TEXT NOT NULL DEFAULT '[]'
+            );
+
+            -- Claiming reads only pending rows: partial indexes stay small however many
+            -- finished results the table keeps, so a claim costs O(log pending).
+            CREATE INDEX offload_task_ready ON offload_task (priority DESC, run_after, id) WHERE status = 'PENDING';
+            CREATE INDEX offload_task_ready_by_queue ON offload_task (queue_name, priority DESC, run_after, id) WHERE status = 'PENDING';
+            CREATE INDEX offload_task_running ON offload_task (worker_id) WHERE status = 'RUNNING';
+            CREATE INDEX offload_task_finished ON offload_task (finished_at) WHERE status IN ('SUCCESSFUL', 'FAILED');
+
+            CREATE TABLE offload_worker (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                queues TEXT NOT NULL,
+                state TEXT NOT NULL,
+                current_task_ids TEXT NOT NULL DEFAULT '[]',
+                tasks_done INTEGER NOT NULL DEFAULT 0,
+                started_at INTEGER NOT NULL,
+                heartbeat_at INTEGER NOT NULL,
+                supervisor_id TEXT
+            ) WITHOUT ROWID;
+            """)
+    }
+}

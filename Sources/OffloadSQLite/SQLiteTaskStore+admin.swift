@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import Offload
+
+extension SQLiteTaskStore {
+    public func records(matching filter: TaskFilter) async throws -> [TaskRecord] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let status = filter.status { clauses.append("status = ?"); arguments += [status.rawValue] }
+            if let queue = filter.queueName { clauses.append("queue_name = ?"); arguments += [queue] }
+            if let name = filter.taskName { clauses.append("task_name = ?"); arguments += [name] }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments += [filter.limit]
+            return try Row.fetchAll(db, sql: "SELECT \(TaskRecord.selection) FROM offload_task \(whereClause) ORDER BY id DESC LIMIT ?", arguments: arguments)
+                .map(TaskRecord.init(row:))
+        }
+    }
+
+    public func counts() async throws -> [QueueCounts] {
+        try read { db in
+            var byQueue: [String: QueueCounts] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT queue_name, status, COUNT(*) FROM offload_task GROUP BY queue_name, status")
+            for row in rows {
+                let queue: String = row[0]
+                let status: String = row[1]
+                let count: Int = row[2]
+                var counts = byQueue[queue] ?? QueueCounts(queueName: queue)
+                switch TaskStatus(rawValue: status) {
+                case .pending: counts.pending = count
+                case .running: counts.running = count
+                case .successful: counts.successful = count
+                case .failed: counts.failed = count
+                case nil: break
+                }
+                byQueue[queue] = counts
+            }
+            return byQueue.values.sorted { $0.queueName < $1.queueName }
+        }
+    }
+
+    /// Pending and running counts per queue, read from the partial indexes (cheap with millions of finished rows).
+    public func activeCounts() throws -> [QueueCounts] {
+        try read { db in
+            var byQueue: [String: QueueCounts] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT queue_name, COUNT(*) FROM offload_task WHERE status = 'PENDING' GROUP BY queue_name") {
+                byQueue[row[0], default: QueueCounts(queueName: row[0])].pending = row[1]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT queue_name, COUNT(*) FROM offload_task WHERE status = 'RUNNING' GROUP BY queue_name") {
+                byQueue[row[0], default: QueueCounts(queueName: row[0])].running = row[1]
+            }
+            return byQueue.values.sorted { $0.queueName < $1.queueName }
+        }
+    }
+
+    public func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord {
+        try writeTransaction { db in
+            let record = try fetchRecord(id: id, db: db)
+            guard record.status == .failed else {
+                throw OffloadError(.notRetryable, "Task \(id) (\(record.taskName)) is \(record.status), not FAILED: only failed tasks can be retried.")
+            }
+            // A manual retry grants a fresh set of attempts on top of those already made.
+            try db.execute(sql: """
+                UPDATE offload_task SET status = 'PENDING', run_after = ?, finished_at = NULL,
+                    max_attempts = attempts + max_attempts
+                WHERE id = ?
+                """, arguments: [DatabaseTime.micros(now), id.rawValue])
+            return try fetchRecord(id: id, db: db)
+        }
+    }
+
+    public func prune(_ request: PruneRequest) async throws -> Int {
+        let statuses = request.statuses.filter(\.isFinished).map(\.rawValue).sorted()
+        guard !statuses.isEmpty else {
+            throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL and/or FAILED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
+        let cutoff = DatabaseTime.micros(request.now.addingTimeInterval(-request.age.seconds))
+        // Literal statuses (from the enum, never user text) let SQLite prove the partial index on finished rows applies.
+        let literals = statuses.map { "'\($0)'" }.joined(separator: ", ")
+        let filter = "status IN (\(literals)) AND status IN ('SUCCESSFUL', 'FAILED') AND finished_at < ?"
+        let filterArguments: StatementArguments = [cutoff]
+        if request.dryRun {
+            return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offload_task WHERE \(filter)", arguments: filterArguments) ?? 0 }
+        }
+        // Small chunks, each its own transaction: between them other writers get the lock,
+        // so a prune of a million rows never stalls enqueueing or claiming for long.
+        var deleted = 0
+        while true {
+            let count = try writeTransaction { db in
+                try db.execute(sql: "DELETE FROM offload_task WHERE id IN (SELECT id FROM offload_task WHERE \(filter) LIMIT ?)", arguments: filterArguments + [request.chunkSize])
+                return db.changesCount
+            }
+            deleted += count
+            if count < request.chunkSize { return deleted }
+            await Task.yield()
+        }
+    }
+}

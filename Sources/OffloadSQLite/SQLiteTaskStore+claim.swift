@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Offload
+
+extension SQLiteTaskStore {
+    public func complete(_ outcomes: [TaskOutcome], thenClaim claim: ClaimRequest?) async throws -> [ClaimedTask] {
+        try completeAndClaim(outcomes, claim: claim)
+    }
+
+    /// The worker's hot path: one `BEGIN IMMEDIATE` transaction records every finished attempt
+    /// and claims the next batch. Statements are cached: uncached SQL costs twice as much here.
+    public func completeAndClaim(_ outcomes: [TaskOutcome], claim: ClaimRequest?) throws -> [ClaimedTask] {
+        guard !outcomes.isEmpty || claim.map({ $0.limit > 0 }) == true else { return [] }
+        return try writeTransaction { db in
+            for outcome in outcomes {
+                try record(outcome, db: db)
+            }
+            guard let claim, claim.limit > 0 else { return [] }
+            return try claimReady(claim, db: db)
+        }
+    }
+
+    private func record(_ outcome: TaskOutcome, db: Database) throws {
+        let finishedAt = DatabaseTime.micros(outcome.finishedAt)
+        // `status = 'RUNNING' AND worker_id = ?` makes a late report from a worker whose tasks
+        // were already recovered a no-op instead of overwriting the recovered state.
+        switch outcome.result {
+        case .succeeded(let returnValue):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE offload_task SET status = 'SUCCESSFUL', return_value = ?, finished_at = ?
+                WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
+                """)
+            try statement.execute(arguments: [returnValue, finishedAt, outcome.id.rawValue, outcome.workerID])
+        case .failed(let error, let retryAt?):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = json_insert(errors, '$[#]', json(?))
+                WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
+                """)
+            try statement.execute(arguments: [DatabaseTime.micros(retryAt), try TaskJSON.encode(error), outcome.id.rawValue, outcome.workerID])
+        case .failed(let error, nil):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = json_insert(errors, '$[#]', json(?))
+                WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
+                """)
+            try statement.execute(arguments: [finishedAt, try TaskJSON.encode(error), outcome.id.rawValue, outcome.workerID])
+        }
+    }
+
+    /// One `UPDATE … RETURNING`: no other connection can claim the same rows, since SQLite
+    /// serialises writers and the subquery and update run in the same statement.
+    private func claimReady(_ claim: ClaimRequest, db: Database) throws -> [ClaimedTask] {
+        let now = DatabaseTime.micros(claim.now)
+        let queueFilter: String
+        var arguments: StatementArguments = [claim.workerID, now, now, claim.workerID, now]
+        switch claim.queues {
+        case .all:
+            queueFilter = ""
+        case .named(let names):
+            queueFilter = "AND queue_name IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+            arguments += StatementArguments(names)
+        }
+        arguments += [claim.limit]
+        let statement = try db.cachedStatement(sql: """
+            UPDATE offload_task
+            SET status = 'RUNNING', worker_id = ?, attempts = attempts + 1, last_attempted_at = ?,
+                started_at = COALESCE(started_at, ?), worker_ids = json_insert(worker_ids, '$[#]', ?)
+            WHERE id IN (
+                SELECT id FROM offload_task
+                WHERE status = 'PENDING' AND run_after <= ? \(queueFilter)
+                ORDER BY priority DESC, run_after, id
+                LIMIT ?)
+            RETURNING id, task_name, queue_name, priority, arguments, attempts, max_attempts,
+                      backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms, run_after
+            """)
+        var claimed: [ClaimedTask] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            let timeoutMS: Int64? = row[10]
+            claimed.append(ClaimedTask(
+                id: TaskResultID(row[0] as Int64),
+                taskName: row[1],
+                queueName: row[2],
+                priority: row[3],
+                arguments: row[4],
+                attempt: row[5],
+                retry: RetryPolicy(maxAttempts: row[6], initialBackoff: .milliseconds(row[7] as Int64), maximumBackoff: .milliseconds(row[8] as Int64), jitter: row[9]),
+                timeout: timeoutMS.map { .milliseconds($0) },
+                runAfter: DatabaseTime.date(row[11] as Int64)))
+        }
+        // RETURNING gives rows in no promised order; run them in the order they were chosen.
+        claimed.sort { ($0.priority, $1.runAfter, $1.id) > ($1.priority, $0.runAfter, $0.id) }
+        return claimed
+    }
+
+    public func hasReadyTask(in queues: QueueSelection, at now: Date) async throws -> Bool {
+        try read { db in
+            switch queues {
+            case .all:
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND run_after <= ?)")
+                return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)]) ?? false
+            case .named(let names):
+                let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND run_after <= ? AND queue_name IN (\(placeholders)))")
+                return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)] + StatementArguments(names)) ?? false
+            }
+        }
+    }
+
+    public func nextRunAfter(in queues: QueueSelection) async throws -> Date? {
+        try read { db in
+            let micros: Int64?
+            switch queues {
+            case .all:
+                micros = try Int64.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING'")
+            case .named(let names):
+                let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+                micros = try Int64.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND queue_name IN (\(placeholders))", arguments: StatementArguments(names))
+            }
+            return micros.map(DatabaseTime.date)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import Offload
+
+extension SQLiteTaskStore {
+    public func releaseUnstarted(_ ids: [TaskResultID], workerID: String) async throws {
+        guard !ids.isEmpty else { return }
+        try writeTransaction { db in
+            for id in ids {
+                try releaseUnstarted(id, workerID: workerID, db: db)
+            }
+        }
+    }
+
+    /// Undoes a claim: the attempt it counted and the worker it listed are taken back.
+    private func releaseUnstarted(_ id: TaskResultID, workerID: String, db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE offload_task
+            SET status = 'PENDING', attempts = attempts - 1, worker_ids = json_remove(worker_ids, '$[#-1]'),
+                started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
+            WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
+            """)
+        try statement.execute(arguments: [id.rawValue, workerID])
+    }
+
+    public func recoverTasks(of loss: WorkerLoss, at now: Date) async throws -> [RecoveredTask] {
+        try writeTransaction { db in try recover(loss, now: now, db: db) }
+    }
+
+    func recover(_ loss: WorkerLoss, now: Date, db: Database) throws -> [RecoveredTask] {
+        let held = try Row.fetchAll(db, sql: """
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter
+            FROM offload_task WHERE status = 'RUNNING' AND worker_id = ?
+            """, arguments: [loss.workerID])
+        var recovered: [RecoveredTask] = []
+        for row in held {
+            let id = TaskResultID(row[0] as Int64)
+            let taskName: String = row[1]
+            let attempts: Int = row[2]
+            if let started = loss.startedTaskIDs, !started.contains(id) {
+                try releaseUnstarted(id, workerID: loss.workerID, db: db)
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
+                continue
+            }
+            let policy = RetryPolicy(maxAttempts: row[3], initialBackoff: .milliseconds(row[4] as Int64), maximumBackoff: .milliseconds(row[5] as Int64), jitter: row[6])
+            let error = TaskAttemptError(exceptionType: loss.exceptionType, message: loss.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
+            let errorJSON = try TaskJSON.encode(error)
+            if policy.allowsAnotherAttempt(after: attempts) {
+                let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)
+                try db.execute(sql: """
+                    UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = json_insert(errors, '$[#]', json(?))
+                    WHERE id = ?
+                    """, arguments: [DatabaseTime.micros(retryAt), errorJSON, id.rawValue])
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: true))
+            } else {
+                try db.execute(sql: """
+                    UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = json_insert(errors, '$[#]', json(?))
+                    WHERE id = ?
+                    """, arguments: [DatabaseTime.micros(now), errorJSON, id.rawValue])
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .failed, attemptCounted: true))
+            }
+        }
+        return recovered
+    }
+
+    public func heartbeat(_ worker: WorkerRecord) async throws {
+        try writeTransaction { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO offload_worker (id, host, pid, queues, state, current_task_ids, tasks_done, started_at, heartbeat_at, supervisor_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, current_task_ids = excluded.current_task_ids,
+                    tasks_done = excluded.tasks_done, heartbeat_at = excluded.heartbeat_at
+                """)
+            try statement.execute(arguments: [
+                worker.id, worker.host, worker.pid, worker.queues, worker.state,
+                try TaskJSON.encode(worker.currentTaskIDs), worker.tasksDone,
+                DatabaseTime.micros(worker.startedAt), DatabaseTime.micros(worker.heartbeatAt), worker.supervisorID,
+            ])
+        }
+    }
+
+    public func unregisterWorker(id: String) async throws {
+        try writeTransaction { db in
+            try db.execute(sql: "DELETE FROM offload_worker WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func workers() async throws -> [WorkerRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, host, pid, queues, state, current_task_ids, tasks_done, started_at, heartbeat_at, supervisor_id FROM offload_worker ORDER BY heartbeat_at DESC")
+                .map { row in
+                    WorkerRecord(
+                        id: row[0], host: row[1], pid: row[2], queues: row[3], state: row[4],
+                        currentTaskIDs: (try? TaskJSON.decode([TaskResultID].self, from: row[5] as String)) ?? [],
+                        tasksDone: row[6], startedAt: DatabaseTime.date(row[7] as Int64), heartbeatAt: DatabaseTime.date(row[8] as Int64),
+                        supervisorID: row[9])
+                }
+        }
+    }
+
+    public func recoverStaleWorkers(staleAfter: Duration, at now: Date, isAlive: @Sendable (WorkerRecord) -> Bool) async throws -> [RecoveredTask] {
+        let registered = try await workers()
+        let staleBefore = now.addingTimeInterval(-staleAfter.seconds)
+        let gone = registered.filter { $0.heartbeatAt < staleBefore || !isAlive($0) }
+        let goneIDs = Set(gone.map(\.id))
+        let liveIDs = Set(registered.map(\.id)).subtracting(goneIDs)
+        return try writeTransaction { db in
+            var recovered: [RecoveredTask] = []
+            for worker in gone {
+                let loss = WorkerLoss(
+                    workerID: worker.id, exceptionType: TaskFailureKind.workerLost,
+                    message: "Worker \(worker.id) (pid \(worker.pid) on \(worker.host)) disappeared: its last heartbeat was at \(worker.heartbeatAt) and it is no longer running. The task was recovered.")
+                recovered += try recover(loss, now: now, db: db)
+                try db.execute(sql: "DELETE FROM offload_worker WHERE id = ?", arguments: [worker.id])
+            }
+            // Tasks whose worker never registered or was already removed: nobody else will settle them.
+            let orphanWorkers = try String.fetchAll(db, sql: "SELECT DISTINCT worker_id FROM offload_task WHERE status = 'RUNNING' AND worker_id IS NOT NULL")
+                .filter { !liveIDs.contains($0) && !goneIDs.contains($0) }
+            for workerID in orphanWorkers {
+                let loss = WorkerLoss(
+                    workerID: workerID, exceptionType: TaskFailureKind.workerLost,
+                    message: "Worker \(workerID) holds this task but is not registered as running. The task was recovered.")
+                recovered += try recover(loss, now: now, db: db)
+            }
+            return recovered
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import Offload
+
+/// The default store: tasks and results in one SQLite file in WAL mode, shared by the app and its workers.
+///
+/// ```swift
+/// let store = try SQLiteTaskStore(path: "offload.sqlite3")
+/// TaskBackends.bootstrap(TaskBackends(["default": .init(store, queues: ["default", "email"])]))
+/// ```
+///
+/// The file is created readable and writable by its owner only (0600), in WAL mode with
+/// `synchronous=NORMAL`: a commit survives a crash of the process, and the last commits before a
+/// power loss may be lost, the trade WAL makes for about six times the write rate of FULL.
+///
+/// An app that keeps its own data in the same database passes its `DatabasePool` to
+/// ``init(pool:configuration:)`` and enqueues inside its own transactions; see ``enqueue(_:in:)``.
+public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
+    /// The database file.
+    public let path: String
+    /// The connection pool: one writer, several readers. Share it with the app for transactional enqueue.
+    public let pool: DatabasePool
+    public let configuration: SQLiteStoreConfiguration
+
+    /// Opens (creating if needed) the task database at `path` and brings its schema up to date.
+    /// - Throws: ``OffloadError`` naming the path and what to do when the directory is missing,
+    ///   the file is read-only or not a database.
+    public convenience init(path: String, configuration: SQLiteStoreConfiguration = SQLiteStoreConfiguration()) throws {
+        try DatabaseFile.prepare(path: path, readOnly: configuration.readOnly)
+        var grdb = Configuration()
+        grdb.busyMode = .timeout(configuration.busyTimeout.seconds)
+        grdb.readonly = configuration.readOnly
+        grdb.label = "offload"
+        grdb.prepareDatabase { db in
+            // Debian compiles SQLite with WAL defaulting to synchronous=FULL: NORMAL is the WAL trade-off we want.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: grdb)
+        } catch {
+            throw SQLiteErrorTranslation.translate(error, path: path)
+        }
+        try self.init(pool: pool, configuration: configuration)
+    }
+
+    /// Uses an existing pool (the app's own), running Offload's migrations on it.
+    public init(pool: DatabasePool, configuration: SQLiteStoreConfiguration = SQLiteStoreConfiguration()) throws {
+        self.pool = pool
+        self.path = pool.path
+        self.configuration = configuration
+        if !configuration.readOnly {
+            do {
+                try SchemaMigrations.migrator.migrate(pool)
+            } catch {
+                throw SQLiteErrorTranslation.translate(error, path: path)
+            }
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so the write lock is taken up front
+    /// and a busy database is waited for at the start instead of failing at commit.
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw SQLiteErrorTranslation.translate(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw SQLiteErrorTranslation.translate(error, path: path)
+        }
+    }
+
+    public func wakeUps() -> AsyncStream<Void> {
+        guard configuration.watchesWAL else { return AsyncStream { _ in } }
+        return WALChangeMonitor.changes(ofDatabaseAt: path)
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+import Glibc
+
+/// Reads a descriptor line by line as an `AsyncStream<String>`: child output, or a worker's status pipe.
+///
+/// ```swift
+/// for await line in LineReader.lines(from: status.readEnd) {
+///     if let event = WorkerEvent(line: line) { … }
+/// }
+/// // the stream ends at end-of-file: every writer has closed its end
+/// ```
+///
+/// - The reader takes ownership of the descriptor, makes it non-blocking and closes it at end-of-file.
+/// - Reading happens on a dispatch queue, never on a cooperative-pool thread.
+/// - Lines are split on `\n`; the `\n` and a `\r` before it are dropped. A last line without `\n` is
+///   delivered at end-of-file. Invalid UTF-8 is repaired with U+FFFD rather than dropped.
+/// - A line longer than `maximumLineLength` bytes is cut into pieces of that size, so a child that
+///   never writes a newline cannot make this process buffer without limit.
+/// - If the consumer stops iterating, the descriptor is still drained until end-of-file and the lines
+///   are dropped: the writer must never block on a full pipe, nor die of SIGPIPE, because we stopped listening.
+/// - Lines are buffered without limit until read, so iterate the stream promptly.
+public enum LineReader {
+    /// A stream of the lines read from `descriptor`, which it finishes at end-of-file.
+    public static func lines(from descriptor: Int32, maximumLineLength: Int = 1 << 20) -> AsyncStream<String> {
+        precondition(maximumLineLength > 0, "maximumLineLength must be positive")
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        DescriptorLineSource.start(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation)
+        return stream
+    }
+}
+
+/// The dispatch read source behind ``LineReader``; keeps itself alive until end-of-file.
+// @unchecked Sendable because `pending` is touched only from the source's event handler, which runs
+// on one serial queue; the other stored properties are immutable or thread-safe (dispatch source, continuation).
+private final class DescriptorLineSource: @unchecked Sendable {
+    private static let queue = DispatchQueue(label: "offload.line-reader")
+    private static let chunkSize = 64 * 1024
+
+    private let descriptor: Int32
+    private let maximumLineLength: Int
+    private let continuation: AsyncStream<String>.Continuation
+    private let source: any DispatchSourceRead
+    /// Bytes read but not yet delivered: the start of a line whose `\n` has not arrived.
+    private var pending: [UInt8] = []
+
+    static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation) {
+        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation)
+    }
+
+    private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation) {
+        self.descriptor = descriptor
+        self.maximumLineLength = maximumLineLength
+        self.continuation = continuation
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
+        source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: Self.queue)
+        // The handler holds `self` until `finish()` cancels the source and libdispatch drops the handler.
+        source.setEventHandler { [self] in readAvailable() }
+        source.setCancelHandler { close(descriptor) }
+        source.resume()
+    }
+
+    private func readAvailable() {
+        var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                pending.append(contentsOf: chunk[0..<count])
+                deliverCompleteLines()
+            } else if count == -1, errno == EINTR {
+                continue
+            } else if count == -1, errno == EAGAIN || errno == EWOULDBLOCK {
+                return
+            } else {
+                // 0 is end-of-file; any other error (EIO, EBADF) ends the stream the same way.
+                finish()
+                return
+            }
+        }
+    }
+
+    private func deliverCompleteLines() {
+        var lineStart = 0
+        var index = 0
+        while index < pending.count {
+            if pending[index] == UInt8(ascii: "\n") {
+                deliver(pending[lineStart..<index])
+                lineStart = index + 1
+            } else if index - lineStart + 1 >= maximumLineLength {
+                deliver(pending[lineStart...index])
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        pending.removeFirst(lineStart)
+    }
+
+    private func deliver(_ bytes: ArraySlice<UInt8>) {
+        let line = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes
+        continuation.yield(String(decoding: line, as: UTF8.self))
+    }
+
+    private func finish() {
+        if !pending.isEmpty {
+            deliver(pending[...])
+            pending = []
+        }
+        continuation.finish()
+        source.cancel()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+
+/// Writes ``WorkerEvent`` lines to the supervisor's status pipe; does nothing when there is no supervisor.
+final class StatusReporter: Sendable {
+    private let fd: Mutex<Int32?>
+
+    init(fd: Int32?) {
+        self.fd = Mutex(fd)
+    }
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> StatusReporter {
+        let fd = environment[WorkerProcessContract.statusFDVariable].flatMap(Int32.init)
+        return StatusReporter(fd: fd.flatMap { fcntl($0, F_GETFD) >= 0 ? $0 : nil })
+    }
+
+    var isConnected: Bool { fd.withLock { $0 != nil } }
+
+    func report(_ event: WorkerEvent) {
+        fd.withLock { fd in
+            guard let descriptor = fd else { return }
+            let line = event.line + "\n"
+            // Lines are far below PIPE_BUF, so each write is atomic; the lock keeps them in order.
+            let written = line.withCString { write(descriptor, $0, strlen($0)) }
+            if written < 0 && errno == EPIPE {
+                fd = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Offload
+
+extension Worker {
+    /// Claims, runs and records tasks until stopped, idle in batch mode, or at the task limit.
+    func claimLoop() async throws {
+        var claimed: [ClaimedTask] = []
+        var outcomes: [TaskOutcome] = []
+        var running = 0
+        var attemptsBegun = 0
+        var prefetch = PrefetchPolicy(budget: configuration.prefetchBudget, maximum: configuration.maximumPrefetch)
+        let clock = ContinuousClock()
+
+        await withTaskGroup(of: (TaskOutcome, Duration).self) { group in
+            while true {
+                let stopping = stopRequested.load(ordering: .relaxed) || Task.isCancelled
+
+                while running < configuration.concurrency, !stopping, !claimed.isEmpty {
+                    let task = claimed.removeFirst()
+                    running += 1
+                    attemptsBegun += 1
+                    begin(task, in: &group, clock: clock)
+                }
+
+                // Record and claim together once the claimed tasks have all started.
+                if claimed.isEmpty, running < configuration.concurrency || !outcomes.isEmpty {
+                    var limit = stopping ? 0 : configuration.concurrency - running + prefetch.extraTasks
+                    if let maxTasks = configuration.maxTasks { limit = min(limit, maxTasks - attemptsBegun) }
+                    if limit > 0 || !outcomes.isEmpty {
+                        do {
+                            let request = limit > 0 ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit) : nil
+                            claimed = try await store.complete(outcomes, thenClaim: request)
+                            outcomes.removeAll()
+                        } catch {
+                            // Outcomes stay buffered and are retried; the tasks stay RUNNING meanwhile.
+                            logger.error("cannot record results or claim tasks: \(error)")
+                            await doorbell.wait(timeout: .seconds(1))
+                        }
+                        if !claimed.isEmpty { continue }
+                    }
+                }
+
+                if running == 0, claimed.isEmpty {
+                    let limitReached = configuration.maxTasks.map { attemptsBegun >= $0 } ?? false
+                    if stopping || limitReached || configuration.exitWhenIdle {
+                        if !outcomes.isEmpty { continue }
+                        break
+                    }
+                    await waitForReadyTask()
+                    continue
+                }
+
+                if running > 0, let (outcome, duration) = await group.next() {
+                    running -= 1
+                    prefetch.record(duration)
+                    outcomes.append(outcome)
+                }
+            }
+        }
+        // Tasks claimed but never started go back untouched.
+        if !claimed.isEmpty {
+            try await store.releaseUnstarted(claimed.map(\.id), workerID: configuration.workerID)
+        }
+    }
+
+    private func begin(_ task: ClaimedTask, in group: inout TaskGroup<(TaskOutcome, Duration)>, clock: ContinuousClock) {
+        currentTasks.withLock { _ = $0.insert(task.id) }
+        status.report(.started(task.id.rawValue, timeout: task.timeout))
+        group.addTask {
+            let start = clock.now
+            let result = await TaskExecution.run(task, registry: self.registry, workerID: self.configuration.workerID)
+            let outcome = TaskOutcome(id: task.id, workerID: self.configuration.workerID, result: result)
+            self.finish(task, outcome: outcome)
+            return (outcome, clock.now - start)
+        }
+    }
+
+    private func finish(_ task: ClaimedTask, outcome: TaskOutcome) {
+        currentTasks.withLock { _ = $0.remove(task.id) }
+        tasksDone.add(1, ordering: .relaxed)
+        status.report(.finished(task.id.rawValue))
+        guard case .failed(let error, let retryAt) = outcome.result else { return }
+        var metadata: Logger.Metadata = ["task": "\(task.taskName)", "id": "\(task.id)", "attempt": "\(task.attempt)"]
+        if let retryAt { metadata["retry_at"] = "\(retryAt)" }
+        logger.warning("task failed: \(error.exceptionType): \(error.message)", metadata: metadata)
+    }
+
+    /// Sleeps until the store signals a change, a delayed task comes due, or a stop is asked for;
+    /// a wake-up with nothing ready (often our own commit) goes back to sleep after a cheap read.
+    private func waitForReadyTask() async {
+        while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
+            var timeout = configuration.idlePollInterval
+            if let next = try? await store.nextRunAfter(in: configuration.queues) {
+                let untilDue = next.timeIntervalSinceNow
+                if untilDue <= 0 { return }
+                timeout = min(timeout, .milliseconds(Int64(untilDue * 1000) + 1))
+            }
+            await doorbell.wait(timeout: timeout)
+            if (try? await store.hasReadyTask(in: configuration.queues, at: Date())) != false { return }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import Offload
+import ServiceLifecycle
+import Synchronization
+
+/// Claims tasks from a store and runs them, `concurrency` at a time, until asked to stop.
+///
+/// The loop, in order: start claimed tasks while there are free slots; when the claimed tasks run
+/// out, record the finished attempts and claim the next batch in one transaction; when nothing is
+/// ready, sleep until the database changes (or a delayed task comes due). A graceful shutdown stops
+/// claiming, lets running tasks finish within ``WorkerConfiguration/gracefulTimeout``, hands back
+/// tasks claimed but not started, and removes the worker from the registry.
+public final class Worker<Store: TaskStore>: Service {
+    public let store: Store
+    public let registry: TaskRegistry
+    public let configuration: WorkerConfiguration
+    let logger: Logger
+    let status: StatusReporter
+    let doorbell = Doorbell()
+    let stopBell = Doorbell()
+    let stopRequested = Atomic<Bool>(false)
+    let tasksDone = Atomic<Int>(0)
+    let currentTasks = Mutex<Set<TaskResultID>>([])
+    let startedAt = Date()
+
+    public init(store: Store, registry: TaskRegistry, configuration: WorkerConfiguration, logger: Logger = Logger(label: "offload.worker")) {
+        precondition(configuration.concurrency >= 1, "concurrency must be at least 1")
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.logger = logger
+        self.status = StatusReporter.fromEnvironment()
+    }
+
+    /// How many attempts this worker has finished.
+    public var finishedAttempts: Int { tasksDone.load(ordering: .relaxed) }
+
+    /// Asks the worker to stop claiming and finish; the same as a graceful shutdown.
+    public func requestStop() {
+        if !stopRequested.exchange(true, ordering: .relaxed) {
+            status.report(.draining)
+            logger.info("draining: no new tasks will be claimed", metadata: ["worker": "\(configuration.workerID)"])
+        }
+        doorbell.ring()
+        stopBell.ring()
+    }
+
+    public func run() async throws {
+        try await store.heartbeat(registryRecord(state: "running"))
+        status.report(.ready)
+        logger.info("worker ready", metadata: ["worker": "\(configuration.workerID)", "queues": "\(configuration.queues)", "concurrency": "\(configuration.concurrency)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: LoopEnd.self) { group in
+                group.addTask { try await self.claimLoop(); return .claimLoopFinished }
+                group.addTask { await self.forwardWakeUps(); return .helperFinished }
+                group.addTask { await self.heartbeatLoop(); return .helperFinished }
+                group.addTask { await self.waitForGracefulTimeout(); return .gracefulTimeoutExpired }
+                while let end = try await group.next() {
+                    switch end {
+                    case .claimLoopFinished:
+                        group.cancelAll()
+                        return
+                    case .gracefulTimeoutExpired:
+                        // Cancelling the group cancels the running tasks; the claim loop still
+                        // records their outcomes and hands back unstarted tasks before it returns.
+                        self.logger.warning("graceful timeout of \(self.configuration.gracefulTimeout) expired: cancelling the tasks still running")
+                        group.cancelAll()
+                    case .helperFinished:
+                        continue
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.requestStop()
+        }
+        try await store.unregisterWorker(id: configuration.workerID)
+        logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)", "attempts": "\(finishedAttempts)"])
+    }
+
+    private func forwardWakeUps() async {
+        for await _ in store.wakeUps() {
+            doorbell.ring()
+        }
+    }
+
+    private func heartbeatLoop() async {
+        var lastRegistryBeat = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+            status.report(.heartbeat(tasksDone: finishedAttempts))
+            if ContinuousClock.now - lastRegistryBeat >= configuration.registryHeartbeatInterval {
+                lastRegistryBeat = .now
+                do {
+                    try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
+                } catch {
+                    logger.warning("could not record heartbeat: \(error)")
+                }
+            }
+        }
+    }
+
+    private enum LoopEnd: Sendable {
+        case claimLoopFinished, helperFinished, gracefulTimeoutExpired
+    }
+
+    /// Returns `gracefulTimeout` after a stop is asked for (or never, if the worker finishes first).
+    private func waitForGracefulTimeout() async {
+        while !stopRequested.load(ordering: .relaxed) {
+            await stopBell.wait(timeout: .seconds(3600))
+            if Task.isCancelled { return }
+        }
+        try? await Task.sleep(for: configuration.gracefulTimeout)
+    }
+
+    func registryRecord(state: String) -> WorkerRecord {
+        WorkerRecord(
+            id: configuration.workerID, host: WorkerConfiguration.hostName(), pid: getpid(),
+            queues: configuration.queues.description, state: state,
+            currentTaskIDs: currentTasks.withLock { $0.sorted() }, tasksDone: finishedAttempts,
+            startedAt: startedAt, heartbeatAt: Date(), supervisorID: configuration.supervisorID)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Offload
+import ServiceLifecycle
+
+/// The entry point of a worker executable: parse the flags, open the store, run until stopped.
+///
+/// A worker executable is a few lines:
+/// ```swift
+/// @main struct Main {
+///     static func main() async {
+///         let registry = TaskRegistry()
+///         registry.register(SendEmail.self)
+///         await WorkerCommand.main(registry: registry) { database in try SQLiteTaskStore(path: database) }
+///     }
+/// }
+/// ```
+/// The process exits 0 after a graceful stop, 64 for bad flags, 69 when the database cannot be
+/// opened (see ``WorkerExitCode``); the message on standard error says why.
+public enum WorkerCommand {
+    public static func main<Store: TaskStore>(
+        registry: TaskRegistry,
+        arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        makeStore: @Sendable (String) throws -> Store
+    ) async -> Never {
+        // A write to the status pipe of a dead supervisor must fail with EPIPE, not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        Lifeline.arm()
+
+        let options: WorkerOptions
+        let configuration: WorkerConfiguration
+        do {
+            options = try WorkerOptions.parse(arguments)
+            configuration = try options.configuration()
+        } catch {
+            let code = WorkerOptions.exitCode(for: error)
+            if code == .success {
+                print(WorkerOptions.fullMessage(for: error))
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((WorkerOptions.fullMessage(for: error) + "\n").utf8))
+            exit(WorkerExitCode.usage)
+        }
+
+        let logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "offload.worker")
+
+        let store: Store
+        do {
+            store = try makeStore(options.databasePath)
+        } catch {
+            FileHandle.standardError.write(Data("offload worker: cannot open the task database: \(error)\n".utf8))
+            exit(WorkerExitCode.databaseUnavailable)
+        }
+
+        let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+            exit(WorkerExitCode.success)
+        } catch {
+            logger.error("worker failed: \(error)")
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Offload
+
+/// The flags every worker executable accepts, as Django's `db_worker`.
+public struct WorkerOptions: ParsableArguments {
+    @Option(name: .long, help: "Queues to serve: \"*\" for all, or a comma-separated list.")
+    public var queueName: String = TaskOptions.defaultQueueName
+
+    @Option(name: .long, help: "The task database (a SQLite file path, or a URL for other stores). Default: $OFFLOAD_DATABASE or offload.sqlite3.")
+    public var database: String?
+
+    @Option(name: .long, help: "Tasks run at once in this process.")
+    public var concurrency: Int = 1
+
+    @Option(name: .long, help: "Identifier recorded with each attempt. Default: host:pid.")
+    public var workerID: String?
+
+    @Option(name: .long, help: "Exit after this many attempts (the supervisor then starts a fresh worker).")
+    public var maxTasks: Int?
+
+    @Flag(name: .long, help: "Run the tasks that are ready, then exit.")
+    public var batch: Bool = false
+
+    @Option(name: .long, help: "Seconds running tasks get to finish after SIGTERM/SIGINT.")
+    public var gracefulTimeout: Double = 30
+
+    @Option(name: .long, help: "Seconds between heartbeats.")
+    public var heartbeatInterval: Double = 1
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    public var databasePath: String {
+        database ?? ProcessInfo.processInfo.environment["OFFLOAD_DATABASE"] ?? "offload.sqlite3"
+    }
+
+    public func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, not \(concurrency).") }
+        if let maxTasks, maxTasks < 1 { throw ValidationError("--max-tasks must be at least 1, not \(maxTasks).") }
+        guard gracefulTimeout >= 0 else { throw ValidationError("--graceful-timeout must not be negative.") }
+        guard heartbeatInterval > 0 else { throw ValidationError("--heartbeat-interval must be positive.") }
+        do {
+            _ = try QueueSelection(parsing: queueName)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    public func configuration() throws -> WorkerConfiguration {
+        var configuration = WorkerConfiguration(
+            workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
+            queues: try QueueSelection(parsing: queueName))
+        configuration.concurrency = concurrency
+        configuration.maxTasks = maxTasks
+        configuration.exitWhenIdle = batch
+        configuration.gracefulTimeout = .milliseconds(Int64(gracefulTimeout * 1000))
+        configuration.heartbeatInterval = .milliseconds(Int64(heartbeatInterval * 1000))
+        configuration.supervisorID = ProcessInfo.processInfo.environment[WorkerProcessContract.supervisorPIDVariable].map { "\(WorkerConfiguration.hostName()):\($0)" }
+        return configuration
+    }
+}
