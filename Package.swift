@@ -106,7 +106,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadWorkerTests",
-            dependencies: ["Offload", "OffloadSQLite", "OffloadWorker", "OffloadTesting"],
+            dependencies: ["Offload", "OffloadSQLite", "OffloadWorker", "OffloadSupervisor", "OffloadTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadSupervisorTests",

@@ -5,16 +5,28 @@ public enum TaskJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(preciseDate))
+        }
         encoder.nonConformingFloatEncodingStrategy = .throw
         return encoder
     }
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? preciseDate.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not an ISO 8601 date")
+        }
         return decoder
     }
+
+    /// ISO 8601 with milliseconds: attempts a few milliseconds apart stay in order when read back.
+    private static let preciseDate = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     public static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let data = try encoder().encode(value)

@@ -134,13 +134,26 @@ public struct WorkerLoss: Sendable, Equatable {
     public var traceback: String?
     /// The tasks the worker had started, when known; claimed tasks outside it were never started.
     public var startedTaskIDs: Set<TaskResultID>?
+    /// A more precise reason for some tasks, such as the one whose time limit got the worker killed.
+    public var taskReasons: [TaskResultID: Reason]
 
-    public init(workerID: String, exceptionType: String, message: String, traceback: String? = nil, startedTaskIDs: Set<TaskResultID>? = nil) {
+    /// What a task's error says instead of the worker-wide reason.
+    public struct Reason: Sendable, Equatable {
+        public var exceptionType: String
+        public var message: String
+        public init(exceptionType: String, message: String) {
+            self.exceptionType = exceptionType
+            self.message = message
+        }
+    }
+
+    public init(workerID: String, exceptionType: String, message: String, traceback: String? = nil, startedTaskIDs: Set<TaskResultID>? = nil, taskReasons: [TaskResultID: Reason] = [:]) {
         self.workerID = workerID
         self.exceptionType = exceptionType
         self.message = message
         self.traceback = traceback
         self.startedTaskIDs = startedTaskIDs
+        self.taskReasons = taskReasons
     }
 }
 

@@ -43,7 +43,8 @@ extension SQLiteTaskStore {
                 continue
             }
             let policy = RetryPolicy(maxAttempts: row[3], initialBackoff: .milliseconds(row[4] as Int64), maximumBackoff: .milliseconds(row[5] as Int64), jitter: row[6])
-            let error = TaskAttemptError(exceptionType: loss.exceptionType, message: loss.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
+            let reason = loss.taskReasons[id] ?? WorkerLoss.Reason(exceptionType: loss.exceptionType, message: loss.message)
+            let error = TaskAttemptError(exceptionType: reason.exceptionType, message: reason.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
             let errorJSON = try TaskJSON.encode(error)
             if policy.allowsAnotherAttempt(after: attempts) {
                 let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Thrown when a condition a test waits for does not come true in time.
+public struct WaitTimedOut: Error, CustomStringConvertible {
+    public let what: String
+    public let after: Duration
+    public var description: String { "timed out after \(after) waiting for \(what)" }
+}
+
+/// Waits until `condition` holds, checking every `interval`, failing after `timeout`.
+///
+/// This is how tests synchronise with other processes: on a condition with a deadline, never a bare sleep.
+public func waitUntil(
+    _ what: String,
+    timeout: Duration = .seconds(20),
+    interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while true {
+        if try await condition() { return }
+        guard clock.now < deadline else { throw WaitTimedOut(what: what, after: timeout) }
+        try await Task.sleep(for: interval)
+    }
+}
+
+/// Waits until `produce` returns a value, and returns it.
+public func waitFor<T>(
+    _ what: String,
+    timeout: Duration = .seconds(20),
+    interval: Duration = .milliseconds(20),
+    _ produce: () async throws -> T?
+) async throws -> T {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while true {
+        if let value = try await produce() { return value }
+        guard clock.now < deadline else { throw WaitTimedOut(what: what, after: timeout) }
+        try await Task.sleep(for: interval)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Offload
+
+/// Plain-text views of records for the terminal.
+enum RecordFormatting {
+    static func timestamp(_ date: Date?) -> String {
+        guard let date else { return "-" }
+        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).dateSeparator(.dash).timeSeparator(.colon))
+    }
+
+    static func detail(_ record: TaskRecord) -> String {
+        var lines = [
+            "id:                \(record.id)",
+            "task:              \(record.taskName)",
+            "queue:             \(record.queueName)",
+            "backend:           \(record.backend)",
+            "priority:          \(record.priority)",
+            "status:            \(record.status)",
+            "attempts:          \(record.attempts) of \(record.retry.maxAttempts)",
+            "arguments:         \(record.arguments)",
+            "return value:      \(record.returnValue ?? "-")",
+            "enqueued at:       \(timestamp(record.enqueuedAt))",
+            "run after:         \(timestamp(record.runAfter))",
+            "started at:        \(timestamp(record.startedAt))",
+            "last attempted at: \(timestamp(record.lastAttemptedAt))",
+            "finished at:       \(timestamp(record.finishedAt))",
+            "timeout:           \(record.timeout.map { "\($0)" } ?? "-")",
+            "workers:           \(record.workerIDs.isEmpty ? "-" : record.workerIDs.joined(separator: ", "))",
+        ]
+        if record.errors.isEmpty {
+            lines.append("errors:            -")
+        } else {
+            lines.append("errors:")
+            for error in record.errors {
+                lines.append("  - attempt \(error.attempt) on \(error.workerID ?? "?") at \(timestamp(error.failedAt))")
+                lines.append("    \(error.exceptionType): \(error.message)")
+                if let traceback = error.traceback {
+                    lines.append(contentsOf: traceback.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" })
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func row(_ record: TaskRecord) -> String {
+        [
+            pad(String(record.id.rawValue), 8), pad(record.status.rawValue, 11), pad(record.queueName, 10),
+            pad(String(record.priority), 5), pad("\(record.attempts)/\(record.retry.maxAttempts)", 6),
+            pad(timestamp(record.enqueuedAt), 25), record.taskName,
+        ].joined(separator: " ")
+    }
+
+    static let rowHeader = [pad("ID", 8), pad("STATUS", 11), pad("QUEUE", 10), pad("PRIO", 5), pad("TRIES", 6), pad("ENQUEUED", 25), "TASK"].joined(separator: " ")
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = TaskJSON.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Offload
+
+/// `offload status`: the registered workers and each queue's counts.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show workers (queue, pid, state, current tasks, last heartbeat, tasks done) and queue counts.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    struct Status: Encodable {
+        var workers: [WorkerRecord]
+        var queues: [QueueCounts]
+    }
+
+    func run() async throws {
+        let store = try database.openStore()
+        let status = Status(workers: try await store.workers(), queues: try await store.counts())
+        if json {
+            print(try RecordFormatting.json(status))
+            return
+        }
+        let pad = RecordFormatting.pad
+        print([pad("WORKER", 28), pad("QUEUES", 14), pad("PID", 8), pad("STATE", 9), pad("CURRENT", 12), pad("DONE", 7), "HEARTBEAT"].joined(separator: " "))
+        for worker in status.workers {
+            let current = worker.currentTaskIDs.isEmpty ? "-" : worker.currentTaskIDs.map(\.description).joined(separator: ",")
+            let age = String(format: "%.1fs ago", Date().timeIntervalSince(worker.heartbeatAt))
+            print([pad(worker.id, 28), pad(worker.queues, 14), pad(String(worker.pid), 8), pad(worker.state, 9), pad(current, 12), pad(String(worker.tasksDone), 7), age].joined(separator: " "))
+        }
+        if status.workers.isEmpty { print("(no workers registered)") }
+        print("")
+        print(CountsTable.render(status.queues))
+    }
+}
