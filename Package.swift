@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Offload", targets: ["Offload"]),
         .library(name: "OffloadSQLite", targets: ["OffloadSQLite"]),
+        .library(name: "OffloadPostgres", targets: ["OffloadPostgres"]),
         .library(name: "OffloadWorker", targets: ["OffloadWorker"]),
         .library(name: "OffloadSupervisor", targets: ["OffloadSupervisor"]),
         .executable(name: "supervisor", targets: ["supervisor"]),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Core API: what a web app imports to define and enqueue tasks.
@@ -35,6 +37,16 @@ let package = Package(
         .target(
             name: "OffloadSQLite",
             dependencies: ["Offload", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+
+        // PostgreSQL store, for tasks, workers and supervisors spread over several hosts.
+        .target(
+            name: "OffloadPostgres",
+            dependencies: [
+                "Offload",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
 
         // C shims for libc calls Swift cannot make (variadic prctl).
@@ -103,6 +115,10 @@ let package = Package(
         .testTarget(
             name: "OffloadSQLiteTests",
             dependencies: ["Offload", "OffloadSQLite", "OffloadTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadPostgresTests",
+            dependencies: ["Offload", "OffloadPostgres", "OffloadTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadWorkerTests",

@@ -1,8 +1,10 @@
 #define _GNU_SOURCE
 #include "CSystemShims.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,4 +47,14 @@ int offload_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions,
     (void)actions; (void)lowest;
     return ENOSYS;
 #endif
+}
+
+int offload_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+void offload_sigset_fill_every_signal(sigset_t *set) {
+    // Every bit on: posix_spawn only tests membership of signals 1..._NSIG-1, and sigaction
+    // refuses SIGKILL and SIGSTOP harmlessly.
+    memset(set, 0xff, sizeof(*set));
 }

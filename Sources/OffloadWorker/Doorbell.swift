@@ -1,17 +1,19 @@
 import Synchronization
 
-/// Wakes the idle claim loop: rung by database change notifications, the poll timer and stop requests.
+/// A one-shot wake-up that remembers being rung. Wakes the idle claim loop: rung by database change notifications, the poll timer and stop requests.
 ///
 /// A ring while nobody waits is remembered, so a notification that lands between "found nothing"
 /// and "start waiting" is never lost.
-final class Doorbell: Sendable {
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
     }
     private let state = Mutex(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -24,7 +26,7 @@ final class Doorbell: Sendable {
     }
 
     /// Returns when rung, after `timeout`, or when the calling task is cancelled.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         if state.withLock({ state in defer { state.rung = false }; return state.rung }) { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

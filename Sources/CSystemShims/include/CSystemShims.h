@@ -1,6 +1,7 @@
 #ifndef CSYSTEMSHIMS_H
 #define CSYSTEMSHIMS_H
 #include <sys/types.h>
+#include <signal.h>
 #include <spawn.h>
 
 /// prctl(PR_SET_PDEATHSIG, signal): Swift cannot call the variadic prctl.
@@ -22,5 +23,14 @@ int offload_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, con
 /// posix_spawn_file_actions_addclosefrom_np: closes every descriptor >= `lowest` in the child.
 /// Returns 0 or an error number (ENOSYS when glibc is older than 2.34).
 int offload_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
+/// Fills `set` with every signal number, including the two glibc keeps for itself (32 and 33).
+/// sigfillset leaves those out; given such a set as POSIX_SPAWN_SETSIGDEF, glibc's posix_spawn sets
+/// them to SIG_IGN in the child, where they stay ignored after exec (measured: SigIgn 0000000180000000).
+void offload_sigset_fill_every_signal(sigset_t *set);
+
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start, so a spawn on another thread can
+/// never inherit them. glibc declares pipe2 only under _GNU_SOURCE. Returns 0, or -1 with errno set.
+int offload_pipe_cloexec(int fds[2]);
 
 #endif

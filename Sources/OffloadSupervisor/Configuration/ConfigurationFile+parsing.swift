@@ -25,16 +25,15 @@ extension ConfigurationFile {
 
     /// Splits one line into key and value, or returns `nil` for a blank or comment line.
     private static func parseLine(_ text: String, path: String, line: Int) throws(ConfigurationError) -> (String, String)? {
-        // Trimming "\r" too accepts files saved with Windows line endings.
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = ConfigurationSyntax.trimmed(text)
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
         guard let equals = trimmed.firstIndex(of: "=") else {
             throw .atLine(
                 .malformedLine, path: path, line: line,
                 "expected \"key = value\" or a comment starting with \"#\", found \"\(trimmed)\".")
         }
-        let key = String(trimmed[..<equals]).trimmingWhitespace()
-        let value = String(trimmed[trimmed.index(after: equals)...]).trimmingWhitespace()
+        let key = ConfigurationSyntax.trimmed(trimmed[..<equals])
+        let value = ConfigurationSyntax.trimmed(trimmed[trimmed.index(after: equals)...])
         guard !key.isEmpty else {
             throw .atLine(.malformedLine, path: path, line: line, "the line starts with \"=\"; write \"key = value\".")
         }
@@ -55,16 +54,5 @@ extension ConfigurationFile {
             return "unknown key \"\(key)\" (did you mean \"\(suggestion)\"?)."
         }
         return "unknown key \"\(key)\"; known keys: \(knownKeys.sorted().joined(separator: ", "))."
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and carriage returns.
-    func trimmingWhitespace() -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isBlank($0) }), let end = lastIndex(where: { !isBlank($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
     }
 }

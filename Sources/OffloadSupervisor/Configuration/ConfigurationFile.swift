@@ -32,6 +32,11 @@ public struct ConfigurationFile: Sendable, Equatable {
         public let value: String
         /// 1-based line number, for messages.
         public let line: Int
+
+        public init(value: String, line: Int) {
+            self.value = value
+            self.line = line
+        }
     }
 
     /// Every key the supervisor understands. Anything else in a file is rejected.
@@ -69,7 +74,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     public init(contentsOf path: String) throws(ConfigurationError) {
         let bytes: [UInt8]
         do {
-            bytes = try readFile(atPath: path)
+            bytes = try Self.readBytes(atPath: path)
         } catch {
             throw ConfigurationError(
                 .unreadableFile,

@@ -10,43 +10,48 @@ import Synchronization
 /// (platform notes §3, pitfall D). No SIGCHLD handler is involved, so SIGCHLD stays at its default.
 ///
 /// The monitor keeps itself, and through `onExit` its ``ChildProcess``, alive until the child is
-/// reaped: dropping every reference to a running child still leaves no zombie behind.
-// @unchecked Sendable because the only stored properties are a dispatch source (libdispatch objects
-// are thread-safe; it is only resumed in `init` and cancelled from its own handler) and immutable values.
+/// reaped: dropping every reference to a running child still leaves no zombie behind. After the
+/// exit, cancelling the source releases its handler and with it both of them.
+// @unchecked Sendable because the only stored properties are immutable values and a dispatch source
+// (libdispatch objects are thread-safe; it is resumed in `init` and cancelled from its own handler).
 final class ExitMonitor: @unchecked Sendable {
     /// One serial queue for all exit sources: each handler does a single non-blocking `waitpid`.
     private static let queue = DispatchQueue(label: "offload.child-exit")
 
     private let pid: pid_t
     private let source: any DispatchSourceRead
-    private let onExit: @Sendable (ExitStatus) -> Void
     private let reaped = Atomic<Bool>(false)
 
-    /// Starts watching; `onExit` runs once, on the monitor's queue, after the child has been reaped.
-    /// Takes ownership of `pidfd` and closes it after `onExit` has returned.
-    init(pid: pid_t, pidfd: Int32, onExit: @escaping @Sendable (ExitStatus) -> Void) {
+    /// Starts watching `pid` through `pidfd`, and takes ownership of the pidfd (closed once the child
+    /// has been reaped). `onExit` runs once, on the monitor's queue, after the child has been reaped.
+    @discardableResult
+    static func start(pid: pid_t, pidfd: Int32, onExit: @escaping @Sendable (ExitStatus) -> Void) -> ExitMonitor {
+        ExitMonitor(pid: pid, pidfd: pidfd, onExit: onExit)
+    }
+
+    private init(pid: pid_t, pidfd: Int32, onExit: @escaping @Sendable (ExitStatus) -> Void) {
         self.pid = pid
-        self.onExit = onExit
         source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: Self.queue)
-        source.setEventHandler { [self] in reapIfExited() }
+        // The handler holds the monitor and `onExit` until `cancel()` makes libdispatch drop it.
+        source.setEventHandler { [self] in reapIfExited(onExit) }
         source.setCancelHandler { close(pidfd) }
         source.resume()
     }
 
-    private func reapIfExited() {
+    private func reapIfExited(_ onExit: @escaping @Sendable (ExitStatus) -> Void) {
         guard !reaped.load(ordering: .relaxed) else { return }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == 0 || (result == -1 && errno == EINTR) {
             // Not reapable yet (the pidfd said otherwise, so this is a transient state): look again
             // shortly rather than trusting the source to fire a second time.
-            Self.queue.asyncAfter(deadline: .now() + .milliseconds(10)) { [self] in reapIfExited() }
+            Self.queue.asyncAfter(deadline: .now() + .milliseconds(10)) { [self] in reapIfExited(onExit) }
             return
         }
         reaped.store(true, ordering: .relaxed)
         // ECHILD: something else reaped our child, breaking the rule above; the status is gone.
         onExit(result == pid ? ExitStatus(waitStatus: status) : .statusLost)
-        // Cancelling releases the handlers, breaking the monitor ↔ handler cycle, then closes the pidfd.
+        // Releases the handlers (breaking the monitor ↔ handler cycle), then closes the pidfd.
         source.cancel()
     }
 }

@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 
 /// A pipe whose two ends are close-on-exec in this process.
@@ -24,7 +25,7 @@ public struct FileDescriptorPipe: Sendable {
 
     init(purpose: String) throws(ChildProcessError) {
         var ends: [Int32] = [-1, -1]
-        guard pipe2(&ends, O_CLOEXEC) == 0 else {
+        guard offload_pipe_cloexec(&ends) == 0 else {
             throw .descriptorsExhausted(purpose, systemError: errno)
         }
         readEnd = ends[0]

@@ -30,7 +30,7 @@ public enum LineReader {
 }
 
 /// The dispatch read source behind ``LineReader``; keeps itself alive until end-of-file.
-// @unchecked Sendable because `pending` is touched only from the source's event handler, which runs
+// @unchecked Sendable because `pending` and `chunk` are touched only from the source's event handler, which runs
 // on one serial queue; the other stored properties are immutable or thread-safe (dispatch source, continuation).
 private final class DescriptorLineSource: @unchecked Sendable {
     private static let queue = DispatchQueue(label: "offload.line-reader")
@@ -42,6 +42,8 @@ private final class DescriptorLineSource: @unchecked Sendable {
     private let source: any DispatchSourceRead
     /// Bytes read but not yet delivered: the start of a line whose `\n` has not arrived.
     private var pending: [UInt8] = []
+    /// Reused for every `read`, so a status pipe's many small events allocate nothing.
+    private var chunk = [UInt8](repeating: 0, count: chunkSize)
 
     static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation) {
         _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation)
@@ -61,12 +63,12 @@ private final class DescriptorLineSource: @unchecked Sendable {
     }
 
     private func readAvailable() {
-        var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
+                let alreadyScanned = pending.count
                 pending.append(contentsOf: chunk[0..<count])
-                deliverCompleteLines()
+                deliverCompleteLines(scanningFrom: alreadyScanned)
             } else if count == -1, errno == EINTR {
                 continue
             } else if count == -1, errno == EAGAIN || errno == EWOULDBLOCK {
@@ -79,18 +81,20 @@ private final class DescriptorLineSource: @unchecked Sendable {
         }
     }
 
-    private func deliverCompleteLines() {
+    /// Delivers every complete line in `pending`. Bytes before `scanningFrom` were scanned by an
+    /// earlier call and hold no `\n`, so a long partial line is not rescanned for every chunk.
+    private func deliverCompleteLines(scanningFrom start: Int) {
         var lineStart = 0
-        var index = 0
-        while index < pending.count {
+        for index in start..<pending.count {
             if pending[index] == UInt8(ascii: "\n") {
                 deliver(pending[lineStart..<index])
                 lineStart = index + 1
-            } else if index - lineStart + 1 >= maximumLineLength {
-                deliver(pending[lineStart...index])
-                lineStart = index + 1
+            } else if index - lineStart == maximumLineLength {
+                // Cut only once a byte beyond the limit arrives, so a line of exactly the limit
+                // followed by its `\n` is not followed by an empty piece.
+                deliver(pending[lineStart..<index])
+                lineStart = index
             }
-            index += 1
         }
         pending.removeFirst(lineStart)
     }

@@ -5,9 +5,11 @@ import Glibc
 ///
 /// What the child gets, and why:
 /// - **An empty signal mask and every signal at its default action** (`POSIX_SPAWN_SETSIGMASK |
-///   POSIX_SPAWN_SETSIGDEF`). Threads of an async Swift program block SIGTERM, SIGHUP, SIGCHLD and more,
-///   and a child inherits the mask of the thread that spawned it: a worker started without the reset
-///   ignored both `kill <pid>` and its parent-death signal (platform notes §3, pitfall C).
+///   POSIX_SPAWN_SETSIGDEF`). Threads of an async Swift program block SIGTERM, SIGHUP, SIGCHLD and
+///   more, and a child inherits the mask of the thread that spawned it: a worker started without the
+///   reset ignored both `kill <pid>` and its parent-death signal (platform notes §3, pitfall C).
+///   The default set also holds glibc's internal signals 32 and 33: `sigfillset` omits them, and
+///   posix_spawn would then leave them ignored in the child.
 /// - **stdin from `/dev/null`**, stdout and stderr as ``SpawnRequest/OutputMode`` says.
 /// - **Exactly the descriptors asked for**: 0, 1, 2 and the ``SpawnRequest/extraDescriptors``. Every other
 ///   descriptor is closed (`closefrom`), so a descriptor some library opened without `O_CLOEXEC` cannot
@@ -49,18 +51,24 @@ func posixSpawn(_ request: SpawnRequest) throws(ChildProcessError) -> LaunchedCh
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    var failure: Int32 = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    // The file-action calls only record the actions (they fail only with ENOMEM or EBADF);
+    // keep the first error.
+    var failure: Int32 = 0
+    func record(_ result: Int32) { if failure == 0 { failure = result } }
+    record(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
     if request.output == .discard {
-        failure |= posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        failure |= posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        record(posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0))
+        record(posix_spawn_file_actions_adddup2(&actions, 1, 2))
     }
     for (target, source) in mappings.sorted(by: { $0.key < $1.key }) {
-        failure |= posix_spawn_file_actions_adddup2(&actions, source, target)
+        record(posix_spawn_file_actions_adddup2(&actions, source, target))
     }
     if let directory = request.workingDirectory {
-        failure |= offload_spawn_file_actions_addchdir(&actions, directory)
+        record(offload_spawn_file_actions_addchdir(&actions, directory))
     }
-    failure |= offload_spawn_file_actions_addclosefrom(&actions, highestTarget + 1)
+    // Without closefrom (glibc < 2.34) close-on-exec still protects our own descriptors.
+    let closeFrom = offload_spawn_file_actions_addclosefrom(&actions, highestTarget + 1)
+    if closeFrom != ENOSYS { record(closeFrom) }
     guard failure == 0 else { throw .spawnFailed(request.executable, systemError: failure) }
 
     var attributes = posix_spawnattr_t()
@@ -69,7 +77,7 @@ func posixSpawn(_ request: SpawnRequest) throws(ChildProcessError) -> LaunchedCh
     var emptyMask = sigset_t()
     sigemptyset(&emptyMask)
     var allSignals = sigset_t()
-    sigfillset(&allSignals)
+    offload_sigset_fill_every_signal(&allSignals)
     posix_spawnattr_setsigmask(&attributes, &emptyMask)
     posix_spawnattr_setsigdefault(&attributes, &allSignals)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))

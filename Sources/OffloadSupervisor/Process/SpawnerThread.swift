@@ -16,27 +16,21 @@ final class SpawnerThread: Sendable {
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let jobsAvailable = DispatchSemaphore(value: 0)
-    /// The kernel thread id of the spawner, for tests that check every spawn ran there.
-    private let threadID = Mutex<pid_t?>(nil)
-    private let started = DispatchSemaphore(value: 0)
 
     private init() {
-        let thread = Thread { [jobs, jobsAvailable, threadID, started] in
-            threadID.withLock { $0 = gettid() }
-            started.signal()
-            while true {
-                jobsAvailable.wait()
-                let job = jobs.withLock { $0.removeFirst() }
-                job()
-            }
-        }
+        // The singleton lives as long as the process, so the thread may hold it strongly.
+        let thread = Thread { [self] in runJobsForever() }
         thread.name = "offload-spawner"
         thread.start()
-        started.wait()
     }
 
-    /// The spawner's kernel thread id (`gettid`).
-    var kernelThreadID: pid_t { threadID.withLock { $0! } }
+    private func runJobsForever() -> Never {
+        while true {
+            jobsAvailable.wait()
+            let job = jobs.withLock { $0.removeFirst() }
+            job()
+        }
+    }
 
     /// Runs `body` on the spawner thread and returns its result.
     ///

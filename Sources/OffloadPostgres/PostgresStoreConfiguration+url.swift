@@ -1,0 +1,161 @@
+import Foundation
+import Offload
+
+extension PostgresStoreConfiguration {
+    /// Reads a `postgres://` (or `postgresql://`) URL, libpq style, with the password from the environment.
+    ///
+    /// ```
+    /// postgres://offload@db.internal:5432/app?sslmode=require&schema=offload
+    /// postgres://offload@%2Fvar%2Frun%2Fpostgresql/app        (Unix socket directory as the host)
+    /// postgres:///app?host=/var/run/postgresql                 (the same, libpq's other spelling)
+    /// ```
+    /// Query parameters: `sslmode` (`disable`, `prefer`, `require`, `verify-full`), `schema`, `host` (a socket
+    /// directory), `port`, `connect_timeout` (seconds), `application_name`, `passfile`.
+    ///
+    /// Missing parts come from libpq's variables: `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`. The password,
+    /// when the URL has none (keep it out of URLs: they end up in `ps` output and shell history), is the first of:
+    /// 1. the file named by `OFFLOAD_DATABASE_PASSWORD_FILE` (a systemd credential or a mounted secret);
+    /// 2. `PGPASSWORD`;
+    /// 3. the matching line of the password file `passfile=`, `PGPASSFILE`, or `~/.pgpass` (libpq's format).
+    ///
+    /// - Throws: ``OffloadError/Code/invalidConfiguration`` saying which part of the URL is wrong (the
+    ///   password is never repeated in the message), or which password file cannot be read.
+    public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(OffloadError) {
+        let parts = try PostgresURL(url)
+        let socketDirectory: String?
+        var host: String
+        if let hostParameter = parts.parameters["host"] {
+            host = hostParameter
+        } else if !parts.host.isEmpty {
+            host = parts.host
+        } else {
+            host = environment["PGHOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/run/postgresql"
+        }
+        if host.hasPrefix("/") {
+            socketDirectory = host
+            host = "localhost"
+        } else {
+            socketDirectory = nil
+        }
+        let portText = parts.parameters["port"] ?? parts.port ?? environment["PGPORT"].flatMap { $0.isEmpty ? nil : $0 } ?? "5432"
+        guard let port = Int(portText), (1...65_535).contains(port) else {
+            throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(parts.redacted) has port \"\(portText)\", which is not a number between 1 and 65535.")
+        }
+        let username = parts.user ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
+        let database = parts.database ?? environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? username
+        let endpoint: Endpoint = socketDirectory.map { .unixSocket(path: "\($0)/.s.PGSQL.\(port)") } ?? .tcp(host: host, port: port)
+        self.init(endpoint: endpoint, username: username, database: database)
+
+        if let mode = parts.parameters["sslmode"] {
+            guard let tls = TLSMode(rawValue: mode) else {
+                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(parts.redacted) has sslmode=\(mode); use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            self.tls = tls
+        }
+        if let schema = parts.parameters["schema"] { self.schema = schema }
+        if let name = parts.parameters["application_name"] { self.applicationName = name }
+        if let timeout = parts.parameters["connect_timeout"] {
+            guard let seconds = Int(timeout), seconds > 0 else {
+                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(parts.redacted) has connect_timeout=\(timeout); give a whole number of seconds above 0.")
+            }
+            self.connectTimeout = .seconds(seconds)
+        }
+        let credential = try PostgresPassword.resolve(
+            urlPassword: parts.password, passfile: parts.parameters["passfile"],
+            host: socketDirectory == nil ? host : "localhost", port: port, database: database, username: username,
+            environment: environment)
+        self.password = credential?.password
+        self.passwordSource = credential?.source
+        try validate()
+    }
+}
+
+/// The pieces of a `postgres://` URL, percent-decoded.
+struct PostgresURL {
+    var user: String?
+    var password: String?
+    var host: String
+    var port: String?
+    var database: String?
+    var parameters: [String: String]
+    /// The URL with its password replaced by `***`, safe to print.
+    var redacted: String
+
+    static let knownParameters: Set<String> = ["sslmode", "schema", "host", "port", "connect_timeout", "application_name", "passfile"]
+
+    init(_ url: String) throws(OffloadError) {
+        guard let schemeEnd = url.range(of: "://"), ["postgres", "postgresql"].contains(url[..<schemeEnd.lowerBound].lowercased()) else {
+            let shown = url.contains("@") ? "a URL with another scheme" : "\"\(url)\""
+            throw OffloadError(.invalidConfiguration, "The task database \(shown) is not a PostgreSQL URL: it must start with postgres:// or postgresql:// (for example postgres://offload@db.internal:5432/app).")
+        }
+        var rest = String(url[schemeEnd.upperBound...])
+        var query = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = String(rest[rest.index(after: mark)...])
+            rest = String(rest[..<mark])
+        }
+        var authority = rest
+        var path = ""
+        if let slash = rest.firstIndex(of: "/") {
+            authority = String(rest[..<slash])
+            path = String(rest[rest.index(after: slash)...])
+        }
+        var hostPort = authority
+        var userInfo: String?
+        if let at = authority.lastIndex(of: "@") {
+            userInfo = String(authority[..<at])
+            hostPort = String(authority[authority.index(after: at)...])
+        }
+        var user: String?
+        var password: String?
+        if let userInfo, let colon = userInfo.firstIndex(of: ":") {
+            user = String(userInfo[..<colon]).removingPercentEncoding
+            password = String(userInfo[userInfo.index(after: colon)...]).removingPercentEncoding
+        } else {
+            user = userInfo?.removingPercentEncoding
+        }
+        if user?.isEmpty == true { user = nil }
+        self.user = user
+        self.password = password
+        let shownUser = userInfo == nil ? "" : (user ?? "") + (password == nil ? "" : ":***") + "@"
+        redacted = "postgres://" + shownUser + hostPort + (path.isEmpty ? "" : "/" + path)
+
+        guard !hostPort.contains(",") else {
+            throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(redacted) names several hosts; the store connects to one: give the primary's address (a proxy or DNS name can move with failover).")
+        }
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else {
+                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(redacted) opens an IPv6 address with [ but never closes it with ].")
+            }
+            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+            let after = hostPort[hostPort.index(after: close)...]
+            port = after.hasPrefix(":") ? String(after.dropFirst()) : nil
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = String(hostPort[..<colon])
+            port = String(hostPort[hostPort.index(after: colon)...])
+        } else {
+            host = hostPort
+        }
+        guard let decodedHost = host.removingPercentEncoding else {
+            throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(redacted) has a badly percent-encoded host.")
+        }
+        host = decodedHost
+        if port?.isEmpty == true { port = nil }
+        database = path.isEmpty ? nil : path.removingPercentEncoding
+
+        parameters = [:]
+        for pair in query.split(separator: "&") where !pair.isEmpty {
+            let pieces = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let name = pieces[0].removingPercentEncoding ?? pieces[0]
+            let value = pieces.count > 1 ? (pieces[1].removingPercentEncoding ?? pieces[1]) : ""
+            guard name != "password" else {
+                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL passes password= as a parameter: leave the password out of the URL and set PGPASSWORD or OFFLOAD_DATABASE_PASSWORD_FILE instead.")
+            }
+            guard Self.knownParameters.contains(name) else {
+                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(redacted) has the parameter \"\(name)\", which Offload does not use; known parameters: \(Self.knownParameters.sorted().joined(separator: ", ")).")
+            }
+            parameters[name] = value
+        }
+        if !query.isEmpty { redacted += "?" + query }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import Offload
+import OffloadWorker
+
+extension Arbiter {
+    /// A worker ended: recover what it held, decide whether that was a crash, and let the
+    /// next reconcile replace it.
+    func handleExit(of serial: Int, status: ExitStatus) async {
+        guard let worker = workers.removeValue(forKey: serial) else { return }
+        close(worker.lifeline)
+        queues[worker.queue]?.usedIndexes.remove(worker.index)
+        let lifetime = ContinuousClock.now - worker.spawnedAt
+        let reason = describe(worker.stopReason, status: status)
+
+        let recovered = await recoverTasks(of: worker, status: status, reason: reason)
+        var metadata = metadata(worker)
+        metadata["status"] = "\(status)"
+        metadata["lifetime"] = "\(lifetime.formatted)"
+        if !recovered.isEmpty {
+            metadata["recovered"] = "\(recovered.map { "#\($0.id) \($0.taskName) → \($0.newStatus)\($0.attemptCounted ? "" : " (never started)")" }.joined(separator: ", "))"
+        }
+
+        switch worker.stopReason {
+        case .some(let stop) where !stop.isFault:
+            logger.info("worker stopped: \(reason)", metadata: metadata)
+        case .some:
+            logger.error("worker killed: \(reason)", metadata: metadata)
+            noteCrash(of: worker, lifetime: lifetime)
+        case nil where status.isSuccess:
+            // The worker reached --max-tasks (or was told to stop by someone else): a normal recycle.
+            logger.info("worker exited normally; replacing it", metadata: metadata)
+        case nil:
+            if let tail = worker.stderrTail.text { metadata["stderr"] = "\(tail.split(separator: "\n").suffix(5).joined(separator: " | "))" }
+            logger.error("worker died: \(status)", metadata: metadata)
+            if worker.state == .starting {
+                recordStartupFailure(queue: worker.queue, reason: "\(status)\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
+                swapWorkerFailed(worker, reason: "a new worker \(status) during start-up\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
+            } else {
+                noteCrash(of: worker, lifetime: lifetime)
+            }
+        }
+    }
+
+    /// Crashes close together back off exponentially; a worker that ran a while resets the count.
+    private func noteCrash(of worker: ManagedWorker, lifetime: Duration) {
+        guard var pool = queues[worker.queue] else { return }
+        pool.consecutiveCrashes = lifetime > .seconds(30) ? 1 : pool.consecutiveCrashes + 1
+        let wait = restartBackoff(failures: pool.consecutiveCrashes, initial: configuration.restartBackoffInitial, maximum: configuration.restartBackoffMaximum)
+        pool.nextSpawnAllowed = max(pool.nextSpawnAllowed, .now + wait)
+        queues[worker.queue] = pool
+        logger.notice("replacing worker in \(wait.formatted)", metadata: ["queue": "\(worker.queue)", "crashes_in_a_row": "\(pool.consecutiveCrashes)"])
+    }
+
+    /// Settles every task the store still shows RUNNING for this worker.
+    func recoverTasks(of worker: ManagedWorker, status: ExitStatus, reason: String) async -> [RecoveredTask] {
+        var taskReasons: [TaskResultID: WorkerLoss.Reason] = [:]
+        if case .timeLimit(let id, let limit) = worker.stopReason {
+            taskReasons[id] = WorkerLoss.Reason(
+                exceptionType: TaskFailureKind.timedOut,
+                message: "The task exceeded its time limit of \(limit.formatted) and did not stop within \(configuration.timeoutGrace.formatted) of being cancelled, so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
+        }
+        let loss = WorkerLoss(
+            workerID: worker.id,
+            exceptionType: TaskFailureKind.workerDied,
+            message: "Worker \(worker.id) (pid \(worker.process.pid), queue \(worker.queue)) \(reason) while running this task.",
+            traceback: worker.stderrTail.text,
+            startedTaskIDs: Set(worker.running.keys),
+            taskReasons: taskReasons)
+        do {
+            return try await store.recoverTasks(of: loss, at: Date())
+        } catch {
+            // Left RUNNING, the tasks are picked up by the registry sweep once the database answers again.
+            logger.error("could not recover the tasks of worker \(worker.id): \(error); they will be recovered by the next sweep", metadata: metadata(worker))
+            return []
+        }
+    }
+
+    func describe(_ stop: ManagedWorker.StopReason?, status: ExitStatus) -> String {
+        switch stop {
+        case nil: return "\(status)"
+        case .shutdown: return "stopped for shutdown (\(status))"
+        case .scaledDown: return "stopped by scaling down (\(status))"
+        case .replaced: return "replaced by a new generation (\(status))"
+        case .recycledForMemory(let mebibytes): return "recycled at \(mebibytes) MiB resident memory (\(status))"
+        case .hung(let silence): return "was hung (no heartbeat for \(silence.formatted)) and was \(status)"
+        case .startTimeout: return "did not become ready within \(configuration.startTimeout.formatted) and was \(status)"
+        case .timeLimit(let id, let limit): return "was killed because task \(id) exceeded its time limit of \(limit.formatted) (\(status))"
+        }
+    }
+}

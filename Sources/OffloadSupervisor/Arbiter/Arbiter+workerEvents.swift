@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import Offload
+import OffloadWorker
+
+extension Arbiter {
+    /// A status line from a worker: every line counts as a heartbeat.
+    func handle(_ event: WorkerEvent, from serial: Int) {
+        guard var worker = workers[serial] else { return }
+        let now = ContinuousClock.now
+        worker.lastHeartbeat = now
+        switch event {
+        case .ready:
+            if worker.state == .starting {
+                worker.state = .ready
+                worker.readyAt = now
+                queues[worker.queue]?.consecutiveStartupFailures = 0
+                logger.info("worker ready", metadata: metadata(worker).merging(["startup": "\((now - worker.spawnedAt).formatted)"]) { $1 })
+            }
+        case .heartbeat(let done):
+            worker.tasksDone = done
+        case .started(let id, let timeout):
+            let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
+            worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
+        case .finished(let id):
+            worker.running[TaskResultID(id)] = nil
+            worker.tasksDone += 1
+        case .draining:
+            break
+        }
+        workers[serial] = worker
+        if case .ready = event { workerBecameReady(worker) }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Offload
+import OffloadWorker
+
+/// The supervision loop's state and the handlers that change it, in the manner of gunicorn's arbiter.
+///
+/// Only the loop in ``Supervisor/run()`` touches an arbiter, one event at a time, so its state needs
+/// no lock. Child tasks (status readers, exit waiters, signal and tick sources) only send events.
+final class Arbiter {
+    enum Phase: Equatable {
+        case starting
+        case running
+        /// Draining every worker; SIGKILL for the rest at `deadline`.
+        case stopping(deadline: ContinuousClock.Instant)
+    }
+
+    var configuration: SupervisorConfiguration
+    let store: any TaskStore
+    let logger: Logger
+    let events: AsyncStream<SupervisorEvent>.Continuation
+    let printer: ChildOutputPrinter
+    let notifier: SystemdNotifier
+    var watchdog: SystemdWatchdog?
+    let reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?
+
+    var phase = Phase.starting
+    var workers: [Int: ManagedWorker] = [:]
+    var queues: [String: QueuePool] = [:]
+    var nextSerial = 1
+    let host = WorkerConfiguration.hostName()
+    let supervisorID: String
+    /// A replacement of every queue's workers under way, with who to tell when it ends.
+    var swap: GenerationSwap?
+    /// Queues still to replace after the current swap (SIGHUP restarts one queue at a time).
+    var lastStatusNotification: ContinuousClock.Instant = .now - .seconds(3600)
+    var lastRegistryCheck: ContinuousClock.Instant = .now
+    var lastStatusLine = ""
+    var notifiedReady = false
+    var pendingReloadReady = false
+
+    init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        self.events = events
+        self.printer = ChildOutputPrinter(colored: configuration.colorOutput)
+        self.notifier = notifier
+        self.watchdog = SystemdWatchdog()
+        self.reloadConfiguration = reloadConfiguration
+        self.supervisorID = "\(host):\(getpid())"
+        for queue in configuration.queues {
+            queues[queue] = QueuePool(name: queue, target: configuration.workerCount(for: queue))
+        }
+    }
+
+    var isStopping: Bool {
+        if case .stopping = phase { return true }
+        return false
+    }
+
+    /// Workers of `queue` that count toward its target: current generation, not draining.
+    func activeWorkers(of queue: String) -> [ManagedWorker] {
+        guard let pool = queues[queue] else { return [] }
+        return workers.values.filter { $0.queue == queue && $0.generation == pool.generation && !$0.isDraining }
+    }
+
+    func metadata(_ worker: ManagedWorker) -> Logger.Metadata {
+        ["worker": "\(worker.label)", "pid": "\(worker.process.pid)", "queue": "\(worker.queue)"]
+    }
+
+    func sendSignal(_ signal: Int32, to worker: ManagedWorker) {
+        _ = worker.process.send(signal)
+    }
+}
+
+/// A replacement of workers by a new generation (after a rebuild, or SIGHUP).
+struct GenerationSwap {
+    var reason: String
+    var queuesLeft: [String]
+    var current: String?
+    var startedAt: ContinuousClock.Instant
+    var onReady: [@Sendable (Result<Void, SwapFailure>) -> Void]
+}

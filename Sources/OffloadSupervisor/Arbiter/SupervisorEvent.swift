@@ -1,0 +1,26 @@
+import Offload
+import OffloadWorker
+
+/// Everything the supervision loop reacts to, funnelled into one stream so one loop owns all state.
+enum SupervisorEvent: Sendable {
+    /// A line a worker wrote on its status pipe.
+    case worker(serial: Int, WorkerEvent)
+    /// A worker process ended; its stderr has been drained.
+    case workerExited(serial: Int, ExitStatus)
+    /// SIGTERM, SIGINT or SIGHUP.
+    case signal(Int32)
+    /// Time passes: health checks, deadlines, respawns, the systemd watchdog.
+    case tick
+    /// A `supervisor ctl` request, answered through `reply`.
+    case control(ControlRequest, reply: @Sendable (ControlResponse) -> Void)
+    /// Someone asked for new workers (a rebuilt binary in development).
+    case replaceAllWorkers(reason: String, onReady: @Sendable (Result<Void, SwapFailure>) -> Void)
+    /// The embedding `ServiceGroup` asked for a graceful shutdown.
+    case gracefulShutdown
+}
+
+/// Why new workers did not take over.
+public struct SwapFailure: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

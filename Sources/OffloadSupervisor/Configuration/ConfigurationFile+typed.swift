@@ -1,0 +1,53 @@
+import OffloadWorker
+
+/// Typed lookups: the environment override applied, then the value parsed.
+///
+/// Each returns `nil` when neither the environment nor the file sets the key, so the caller's flag and built-in
+/// default wrap it: `flag ?? (try file.duration(for: "graceful-timeout", environment: env)) ?? .seconds(30)`.
+extension ConfigurationFile {
+    /// The raw value with its key and source, for the accessors of ``ConfigurationValue``.
+    public func configurationValue(for key: String, environment: [String: String]) -> ConfigurationValue? {
+        value(for: key, environment: environment).map { ConfigurationValue($0.0, key: key, source: $0.source) }
+    }
+
+    public func string(for key: String, environment: [String: String]) -> String? {
+        configurationValue(for: key, environment: environment)?.string
+    }
+
+    public func duration(for key: String, environment: [String: String], allowingZero: Bool = true) throws(ConfigurationError) -> Duration? {
+        try configurationValue(for: key, environment: environment)?.duration(allowingZero: allowingZero)
+    }
+
+    public func integer(for key: String, environment: [String: String], minimum: Int = 0) throws(ConfigurationError) -> Int? {
+        try configurationValue(for: key, environment: environment)?.integer(minimum: minimum)
+    }
+
+    public func boolean(for key: String, environment: [String: String]) throws(ConfigurationError) -> Bool? {
+        try configurationValue(for: key, environment: environment)?.boolean()
+    }
+
+    public func choice(for key: String, environment: [String: String], _ allowed: [String]) throws(ConfigurationError) -> String? {
+        try configurationValue(for: key, environment: environment)?.choice(allowed)
+    }
+
+    public func list(for key: String, environment: [String: String]) throws(ConfigurationError) -> [String]? {
+        try configurationValue(for: key, environment: environment)?.list()
+    }
+
+    public func queueCounts(for key: String, environment: [String: String]) throws(ConfigurationError) -> QueueCounts? {
+        try configurationValue(for: key, environment: environment)?.queueCounts()
+    }
+
+    /// `OFFLOAD_…` variables in `environment` that match no key, such as a misspelt `OFFLOAD_GRACEFULL_TIMEOUT`.
+    ///
+    /// Not an error, because the application may use `OFFLOAD_` variables of its own; the supervisor should log a
+    /// warning for each so a typo does not pass silently. The worker process contract's variables are not reported.
+    public static func unrecognizedEnvironmentVariables(in environment: [String: String]) -> [String] {
+        let contract = [
+            WorkerProcessContract.statusFDVariable, WorkerProcessContract.lifelineFDVariable,
+            WorkerProcessContract.supervisorPIDVariable,
+        ]
+        let known = Set(knownKeys.map(environmentVariable(for:)) + contract)
+        return environment.keys.filter { $0.hasPrefix(environmentPrefix) && !known.contains($0) }.sorted()
+    }
+}

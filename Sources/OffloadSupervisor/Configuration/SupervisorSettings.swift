@@ -1,0 +1,146 @@
+import Foundation
+
+/// Values given on the command line; each one wins over the environment and the configuration file.
+public struct SupervisorFlags: Sendable, Equatable {
+    public var queueSelection = "*"
+    public var database: String?
+    public var worker: String?
+    public var workerProduct: String?
+    public var packagePath: String?
+    public var queues: String?
+    public var workers: String?
+    public var concurrency: Int?
+    public var gracefulTimeout: Double?
+    public var heartbeatInterval: Double?
+    public var heartbeatTimeout: Double?
+    public var timeoutGrace: Double?
+    public var maxTasksPerWorker: Int?
+    public var maxWorkerMemory: Int?
+    public var controlSocket: String?
+    public var reload: Bool?
+    public var logColor: String?
+
+    public init() {}
+}
+
+/// Where the worker executable comes from.
+public enum WorkerSource: Sendable, Equatable {
+    /// A path given as is.
+    case path(String)
+    /// A product of the Swift package at `packagePath`, built with `swift build`.
+    case product(String, packagePath: String)
+}
+
+/// Everything the `supervisor` command resolved from flags, environment and file.
+public struct SupervisorSettings: Sendable {
+    public var configuration: SupervisorConfiguration
+    public var workerSource: WorkerSource
+    /// Development mode: watch the sources and rebuild; `nil` when off.
+    public var reload: ReloadSettings?
+    /// Whether the control socket was asked for explicitly (then failing to open it is fatal).
+    public var controlSocketExplicit: Bool
+}
+
+/// What development mode watches and builds.
+public struct ReloadSettings: Sendable, Equatable {
+    public var packagePath: String
+    public var product: String
+    public var extraWatchPaths: [String]
+    public var extraIgnoredPatterns: [String]
+}
+
+extension SupervisorSettings {
+    /// Resolves the settings: flag > `OFFLOAD_*` environment > configuration file > built-in default.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the key, the source and what is wrong.
+    public static func resolve(flags: SupervisorFlags, file: ConfigurationFile, environment: [String: String], workingDirectory: String) throws -> SupervisorSettings {
+        func absolute(_ path: String, relativeTo base: String = workingDirectory) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+        }
+        let database = absolute(flags.database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3")
+        let packagePath = absolute(flags.packagePath ?? workingDirectory)
+        let isPackage = FileManager.default.fileExists(atPath: packagePath + "/Package.swift")
+
+        let workerSource: WorkerSource
+        if let worker = flags.worker ?? file.string(for: "worker", environment: environment) {
+            workerSource = .path(absolute(worker))
+        } else if isPackage {
+            let product = flags.workerProduct ?? file.string(for: "worker-product", environment: environment) ?? "example-worker"
+            workerSource = .product(product, packagePath: packagePath)
+        } else {
+            throw ConfigurationError(.invalidValue, "No worker executable: give --worker PATH (or `worker =` in the configuration file), or run the supervisor in a Swift package directory so it can build the worker product.")
+        }
+
+        let configuredQueues = try flags.queues.map { try ConfigurationValue($0, key: "queues", source: .commandLine(flag: "--queues")).list() }
+            ?? file.list(for: "queues", environment: environment) ?? ["default"]
+        let queues: [String]
+        if flags.queueSelection.trimmingCharacters(in: .whitespaces) == "*" {
+            queues = configuredQueues
+        } else {
+            queues = try ConfigurationValue(flags.queueSelection, key: "queue-name", source: .commandLine(flag: "--queue-name")).list()
+        }
+
+        let executable: String = switch workerSource {
+        case .path(let path): path
+        case .product(let product, let packagePath): packagePath + "/.build/debug/" + product
+        }
+        var configuration = SupervisorConfiguration(database: database, workerExecutable: executable, queues: queues)
+        let counts = try flags.workers.map { try QueueCounts(parsing: $0, source: .commandLine(flag: "--workers")) } ?? file.queueCounts(for: "workers", environment: environment)
+        if let counts {
+            switch counts {
+            case .everyQueue(let count): configuration.defaultWorkerCount = count
+            case .perQueue(let perQueue): configuration.workerCounts = perQueue
+            }
+        }
+        func seconds(_ flag: Double?, _ key: String) throws -> Duration? {
+            if let flag {
+                guard flag >= 0, flag.isFinite else {
+                    throw ConfigurationError(.invalidValue, "--\(key) must be a number of seconds of 0 or more, not \(flag).")
+                }
+                return .nanoseconds(Int64(flag * 1e9))
+            }
+            return try file.duration(for: key, environment: environment)
+        }
+        func integer(_ flag: Int?, _ key: String, minimum: Int = 0) throws -> Int? {
+            if let flag { return try ConfigurationValue(String(flag), key: key, source: .commandLine(flag: "--" + key)).integer(minimum: minimum) }
+            return try file.integer(for: key, environment: environment, minimum: minimum)
+        }
+        if let value = try integer(flags.concurrency, "concurrency", minimum: 1) { configuration.concurrency = value }
+        if let value = try seconds(flags.gracefulTimeout, "graceful-timeout") { configuration.gracefulTimeout = value }
+        if let value = try seconds(flags.heartbeatInterval, "heartbeat-interval") { configuration.heartbeatInterval = value }
+        if let value = try seconds(flags.heartbeatTimeout, "heartbeat-timeout") { configuration.heartbeatTimeout = value }
+        if let value = try seconds(flags.timeoutGrace, "timeout-grace") { configuration.timeoutGrace = value }
+        if let value = try integer(flags.maxTasksPerWorker, "max-tasks-per-worker"), value > 0 { configuration.maxTasksPerWorker = value }
+        if let value = try integer(flags.maxWorkerMemory, "max-worker-memory"), value > 0 { configuration.maxWorkerMemoryMiB = value }
+        if let value = try file.duration(for: "restart-backoff-initial", environment: environment) { configuration.restartBackoffInitial = value }
+        if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
+        if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1) { configuration.startupFailureLimit = value }
+        guard configuration.heartbeatTimeout > configuration.heartbeatInterval else {
+            throw ConfigurationError(.invalidValue, "heartbeat-timeout (\(configuration.heartbeatTimeout.formatted)) must be longer than heartbeat-interval (\(configuration.heartbeatInterval.formatted)), or every worker would look hung.")
+        }
+
+        let explicitSocket = flags.controlSocket ?? file.string(for: "control-socket", environment: environment)
+        configuration.controlSocket = absolute(explicitSocket ?? URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("offload-supervisor.sock").path)
+
+        let color = try flags.logColor.map { try ConfigurationValue($0, key: "log-color", source: .commandLine(flag: "--log-color")).choice(["auto", "always", "never"]) }
+            ?? file.choice(for: "log-color", environment: environment, ["auto", "always", "never"]) ?? "auto"
+        configuration.colorOutput = color == "always" || (color == "auto" && ChildOutputPrinter.standardErrorIsTerminal())
+
+        // Development mode: on by default when the worker is built from this package, never under systemd.
+        let reloadChoice: String = try flags.reload.map { $0 ? "true" : "false" }
+            ?? file.choice(for: "reload", environment: environment, ["auto", "true", "false"]) ?? "auto"
+        var reload: ReloadSettings?
+        if case .product(let product, let packagePath) = workerSource {
+            let underSystemd = environment["NOTIFY_SOCKET"] != nil || environment["INVOCATION_ID"] != nil
+            if reloadChoice == "true" || (reloadChoice == "auto" && !underSystemd) {
+                reload = ReloadSettings(
+                    packagePath: packagePath, product: product,
+                    extraWatchPaths: (try file.list(for: "watch", environment: environment) ?? []).map { absolute($0, relativeTo: packagePath) },
+                    extraIgnoredPatterns: try file.list(for: "ignore", environment: environment) ?? [])
+            }
+        } else if reloadChoice == "true" {
+            throw ConfigurationError(.invalidValue, "reload needs a worker built from a Swift package (worker-product), not a fixed path (\(executable)).")
+        }
+        return SupervisorSettings(configuration: configuration, workerSource: workerSource, reload: reload, controlSocketExplicit: explicitSocket != nil)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OffloadSQLite
+import OffloadSupervisor
+
+/// `supervisor [run] --queue-name "*"`: the main command.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Spawn and supervise workers (the default subcommand).",
+        discussion: """
+            Settings come from flags, then OFFLOAD_* environment variables, then the configuration file \
+            (--config, $OFFLOAD_CONFIG, or ./offload.conf if present), then built-in defaults. \
+            In a Swift package directory without --worker, the worker product is built with `swift build` \
+            and development mode (rebuild on change) is on unless --no-reload.
+            """)
+
+    @Option(name: .long, help: "Queues to run workers for: \"*\" for every configured queue, or a comma list.")
+    var queueName = "*"
+
+    @Option(name: .long, help: "Configuration file.")
+    var config: String?
+
+    @Option(name: .long, help: "The task database (SQLite file).")
+    var database: String?
+
+    @Option(name: .long, help: "Path of the worker executable.")
+    var worker: String?
+
+    @Option(name: .long, help: "In a Swift package: the worker product to build and run (default example-worker).")
+    var workerProduct: String?
+
+    @Option(name: .long, help: "The Swift package directory (default: the current directory).")
+    var packagePath: String?
+
+    @Option(name: .long, help: "Every queue there is, comma-separated (default: the configuration's, or \"default\").")
+    var queues: String?
+
+    @Option(name: .long, help: "Workers per queue: \"2\" or \"default=2,email=4\".")
+    var workers: String?
+
+    @Option(name: .long, help: "Tasks at once per worker process.")
+    var concurrency: Int?
+
+    @Option(name: .long, help: "Seconds running tasks get to finish when workers stop.")
+    var gracefulTimeout: Double?
+
+    @Option(name: .long, help: "Seconds between worker heartbeats.")
+    var heartbeatInterval: Double?
+
+    @Option(name: .long, help: "Seconds of silence after which a worker is hung and replaced.")
+    var heartbeatTimeout: Double?
+
+    @Option(name: .long, help: "Seconds after a task's timeout before its worker is killed.")
+    var timeoutGrace: Double?
+
+    @Option(name: .long, help: "Replace each worker after this many tasks.")
+    var maxTasksPerWorker: Int?
+
+    @Option(name: .long, help: "Replace a worker whose resident memory exceeds this many MiB.")
+    var maxWorkerMemory: Int?
+
+    @Option(name: .long, help: "The control socket for `supervisor ctl`.")
+    var controlSocket: String?
+
+    @Flag(inversion: .prefixedNo, help: "Watch the package's sources and rebuild the worker on change (development).")
+    var reload: Bool?
+
+    @Option(name: .long, help: "Colour worker output prefixes: auto, always, never.")
+    var logColor: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "offload.supervisor")
+        let environment = ProcessInfo.processInfo.environment
+        for variable in ConfigurationFile.unrecognizedEnvironmentVariables(in: environment) {
+            logger.warning("\(variable) matches no configuration key; is it misspelt?")
+        }
+
+        let settings: SupervisorSettings
+        do {
+            settings = try resolveSettings(environment: environment)
+        } catch {
+            throw CleanExit.message("supervisor: \(error)")
+        }
+        let store: SQLiteTaskStore
+        do {
+            if case .product(let product, let packagePath) = settings.workerSource {
+                try await WorkerBuild.ensureBuilt(product: product, packagePath: packagePath, logger: logger)
+            }
+            var storeConfiguration = SQLiteStoreConfiguration()
+            storeConfiguration.watchesWAL = false
+            store = try SQLiteTaskStore(path: settings.configuration.database, configuration: storeConfiguration)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        let flagsSnapshot = self
+        let supervisor = Supervisor(
+            configuration: settings.configuration, store: store, logger: logger,
+            reloadConfiguration: { try flagsSnapshot.resolveSettings(environment: ProcessInfo.processInfo.environment).configuration })
+        do {
+            if let reload = settings.reload {
+                try await DevelopmentMode(supervisor: supervisor, settings: reload, logger: logger).run()
+            } else {
+                try await supervisor.run()
+            }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    func resolveSettings(environment: [String: String]) throws -> SupervisorSettings {
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        let file: ConfigurationFile
+        if let path = config ?? environment["OFFLOAD_CONFIG"] {
+            file = try ConfigurationFile(contentsOf: path)
+        } else if FileManager.default.fileExists(atPath: "offload.conf") {
+            file = try ConfigurationFile(contentsOf: "offload.conf")
+        } else {
+            file = .empty()
+        }
+        var flags = SupervisorFlags()
+        flags.queueSelection = queueName
+        flags.database = database
+        flags.worker = worker
+        flags.workerProduct = workerProduct
+        flags.packagePath = packagePath
+        flags.queues = queues
+        flags.workers = workers
+        flags.concurrency = concurrency
+        flags.gracefulTimeout = gracefulTimeout
+        flags.heartbeatInterval = heartbeatInterval
+        flags.heartbeatTimeout = heartbeatTimeout
+        flags.timeoutGrace = timeoutGrace
+        flags.maxTasksPerWorker = maxTasksPerWorker
+        flags.maxWorkerMemory = maxWorkerMemory
+        flags.controlSocket = controlSocket
+        flags.reload = reload
+        flags.logColor = logColor
+        return try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)
+    }
+}
