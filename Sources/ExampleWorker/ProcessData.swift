@@ -5,7 +5,8 @@ struct ProcessData: BackgroundTask {
     struct Arguments: Codable, Sendable {
         struct Data: Codable, Sendable { var items: [Double] }
         var data: Data
-        var operation: String = "transform"
+        /// transform (the default), sum or sort. Optional because Codable ignores Swift default values.
+        var operation: String?
     }
 
     struct Output: Codable, Sendable, Equatable {
@@ -17,12 +18,13 @@ struct ProcessData: BackgroundTask {
     static func run(_ arguments: Arguments, context: TaskContext) async throws -> Output {
         let items = arguments.data.items
         let result: [Double]
-        switch arguments.operation {
+        let operation = arguments.operation ?? "transform"
+        switch operation {
         case "transform": result = items.map { $0 * 2 }
         case "sum": result = [items.reduce(0, +)]
         case "sort": result = items.sorted()
-        default: throw ExampleError.unknownOperation(arguments.operation)
+        default: throw ExampleError.unknownOperation(operation)
         }
-        return Output(operation: arguments.operation, items: result, count: items.count)
+        return Output(operation: operation, items: result, count: items.count)
     }
 }

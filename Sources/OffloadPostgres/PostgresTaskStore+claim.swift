@@ -4,51 +4,55 @@ import Offload
 import PostgresNIO
 
 extension PostgresTaskStore {
-    /// The worker's hot path. Without outcomes the claim is one statement (its own transaction, one round
-    /// trip); with outcomes, they and the claim share one transaction.
+    /// The worker's hot path. Successes and the claim go in one statement (its own transaction, one
+    /// round trip); failures, rarer, need a transaction of a few statements since a retry must notify.
     public func complete(_ outcomes: [TaskOutcome], thenClaim claim: ClaimRequest?) async throws -> [ClaimedTask] {
         let claim = claim.flatMap { $0.limit > 0 ? $0 : nil }
         guard !outcomes.isEmpty || claim != nil else { return [] }
-        if outcomes.isEmpty, let claim {
-            return try await withConnection { connection in try await claimReady(claim, on: connection) }
+        var successes: [(outcome: TaskOutcome, returnValue: String)] = []
+        var failures: [TaskOutcome] = []
+        for outcome in outcomes {
+            if case .succeeded(let returnValue) = outcome.result {
+                successes.append((outcome, returnValue))
+            } else {
+                failures.append(outcome)
+            }
+        }
+        if failures.isEmpty {
+            return try await withConnection { connection in
+                try await recordSuccessesAndClaim(successes, claim: claim, on: connection)
+            }
         }
         return try await withTransaction { connection in
             var requeued = false
-            for outcome in outcomes {
-                requeued = try await record(outcome, on: connection) || requeued
+            for failure in failures {
+                requeued = try await recordFailure(failure, on: connection) || requeued
             }
             if requeued {
                 try await notify(on: connection)
             }
-            guard let claim else { return [] }
-            return try await claimReady(claim, on: connection)
+            return try await recordSuccessesAndClaim(successes, claim: claim, on: connection)
         }
     }
 
-    /// Returns whether the task went back to PENDING (a retry), which idle workers must hear about.
-    private func record(_ outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Bool {
+    /// A failed attempt; returns whether the task went back to PENDING (a retry), which idle workers must hear about.
+    private func recordFailure(_ outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Bool {
+        guard case .failed(let error, let retryAt) = outcome.result else { return false }
         // `status = 'RUNNING' AND worker_id = …` makes a late report from a worker whose tasks
         // were already recovered a no-op instead of overwriting the recovered state.
         let guardClause = "WHERE id = $3 AND status = 'RUNNING' AND worker_id = $4"
-        let id = outcome.id.rawValue
-        switch outcome.result {
-        case .succeeded(let returnValue):
-            try await connection.perform(PostgresQuery(unsafeSQL: """
-                UPDATE \(names.task) SET status = 'SUCCESSFUL', return_value = $1, finished_at = $2 \(guardClause)
-                """, binds: bindings(returnValue, outcome.finishedAt, id, outcome.workerID)), logger: logger)
-            return false
-        case .failed(let error, let retryAt?):
+        let errorJSON = try TaskJSON.encode(error)
+        if let retryAt {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                 UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = errors || jsonb_build_array($2::jsonb) \(guardClause)
                 RETURNING id
-                """, binds: bindings(retryAt, try TaskJSON.encode(error), id, outcome.workerID)), logger: logger).collect()
+                """, binds: bindings(retryAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger).collect()
             return !rows.isEmpty
-        case .failed(let error, nil):
-            try await connection.perform(PostgresQuery(unsafeSQL: """
-                UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = errors || jsonb_build_array($2::jsonb) \(guardClause)
-                """, binds: bindings(outcome.finishedAt, try TaskJSON.encode(error), id, outcome.workerID)), logger: logger)
-            return false
         }
+        try await connection.perform(PostgresQuery(unsafeSQL: """
+            UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = errors || jsonb_build_array($2::jsonb) \(guardClause)
+            """, binds: bindings(outcome.finishedAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger)
+        return false
     }
 
     /// Tells listening workers that tasks may be ready; delivered when the transaction commits.
@@ -56,28 +60,58 @@ extension PostgresTaskStore {
         try await connection.perform("SELECT pg_notify(\(names.channel), \(queue))::text", logger: logger)
     }
 
-    /// `FOR UPDATE SKIP LOCKED` picks rows no other transaction holds, so concurrent claimers never
-    /// get the same task and never wait for one another; the update runs in the same statement.
-    private func claimReady(_ claim: ClaimRequest, on connection: PostgresConnection) async throws -> [ClaimedTask] {
-        var binds = bindings(claim.workerID, claim.now, claim.limit)
-        let queueFilter: String
-        switch claim.queues {
-        case .all:
-            queueFilter = ""
-        case .named(let queues):
-            binds.append(queues)
-            queueFilter = "AND queue_name = ANY($4)"
+    /// Successes, as one `UPDATE … FROM unnest(…)`, then the claim, in one statement.
+    ///
+    /// The claim picks rows with `FOR UPDATE SKIP LOCKED`: rows another transaction holds are passed
+    /// over, so concurrent claimers never get the same task and never wait for one another. Both parts
+    /// of the statement see the same snapshot; they cannot touch the same row (one updates RUNNING
+    /// rows, the other PENDING ones), and PostgreSQL runs a data-modifying WITH to completion even
+    /// when nothing reads its result.
+    private func recordSuccessesAndClaim(_ successes: [(outcome: TaskOutcome, returnValue: String)], claim: ClaimRequest?, on connection: PostgresConnection) async throws -> [ClaimedTask] {
+        var binds = PostgresBindings()
+        func parameter<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
         }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH picked AS (
+        var ctes: [String] = []
+        if !successes.isEmpty {
+            // `status = 'RUNNING' AND worker_id = …`: a late report of a recovered task changes nothing.
+            ctes.append("""
+                finished AS (
+                    UPDATE \(names.task) AS task
+                    SET status = 'SUCCESSFUL', return_value = reported.return_value, finished_at = reported.finished_at
+                    FROM unnest(\(parameter(successes.map(\.outcome.id.rawValue)))::bigint[], \(parameter(successes.map(\.outcome.workerID)))::text[],
+                                \(parameter(successes.map(\.returnValue)))::text[], \(parameter(successes.map(\.outcome.finishedAt)))::timestamptz[])
+                         AS reported(id, worker_id, return_value, finished_at)
+                    WHERE task.id = reported.id AND task.status = 'RUNNING' AND task.worker_id = reported.worker_id
+                    RETURNING task.id)
+                """)
+        }
+        guard let claim else {
+            guard !successes.isEmpty else { return [] }
+            try await connection.perform(PostgresQuery(unsafeSQL: "WITH \(ctes.joined(separator: ", ")) SELECT count(*) FROM finished", binds: binds), logger: logger)
+            return []
+        }
+        let worker = parameter(claim.workerID)
+        let now = parameter(claim.now)
+        let limit = parameter(claim.limit)
+        var queueFilter = ""
+        if case .named(let queues) = claim.queues {
+            queueFilter = "AND queue_name = ANY(\(parameter(queues))::text[])"
+        }
+        ctes.append("""
+            picked AS (
                 SELECT id FROM \(names.task)
-                WHERE status = 'PENDING' AND run_after <= $2 \(queueFilter)
+                WHERE status = 'PENDING' AND run_after <= \(now) \(queueFilter)
                 ORDER BY priority DESC, run_after, id
-                LIMIT $3
+                LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
+            """)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH \(ctes.joined(separator: ",\n"))
             UPDATE \(names.task) AS task
-            SET status = 'RUNNING', worker_id = $1, attempts = task.attempts + 1, last_attempted_at = $2,
-                started_at = COALESCE(task.started_at, $2), worker_ids = array_append(task.worker_ids, $1::text)
+            SET status = 'RUNNING', worker_id = \(worker), attempts = task.attempts + 1, last_attempted_at = \(now),
+                started_at = COALESCE(task.started_at, \(now)), worker_ids = array_append(task.worker_ids, \(worker)::text)
             FROM picked WHERE task.id = picked.id
             RETURNING task.id, task.task_name, task.queue_name, task.priority, task.arguments, task.attempts, task.max_attempts,
                       task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after

@@ -86,12 +86,13 @@ public final class Supervisor: Service {
                     }
                 }
                 await arbiter.reconcile(group: &group)
-                var lastSweep = ContinuousClock.now
+                // A second sweep soon after start-up catches workers of a dead predecessor that were still exiting.
+                var nextSweep = ContinuousClock.now + .seconds(3)
                 for await event in events {
                     await arbiter.handle(event, group: &group)
                     if arbiter.isFinished { break }
-                    if case .tick = event, ContinuousClock.now - lastSweep > configuration.staleWorkerTimeout / 2 {
-                        lastSweep = .now
+                    if case .tick = event, ContinuousClock.now >= nextSweep {
+                        nextSweep = .now + configuration.staleWorkerTimeout / 2
                         await arbiter.sweepRegistry()
                     }
                 }

@@ -41,10 +41,20 @@ extension Worker {
                     }
                 }
 
-                if running == 0, claimed.isEmpty {
+                if running == 0, claimed.isEmpty || stopping {
                     let limitReached = configuration.maxTasks.map { attemptsBegun >= $0 } ?? false
                     if stopping || limitReached || configuration.exitWhenIdle {
-                        if !outcomes.isEmpty { continue }
+                        if !outcomes.isEmpty {
+                            // Record what finished before leaving; unstarted claims are released below.
+                            do {
+                                _ = try await store.complete(outcomes, thenClaim: nil)
+                                outcomes.removeAll()
+                            } catch {
+                                logger.error("cannot record results before stopping: \(error); retrying")
+                                await doorbell.wait(timeout: .seconds(1))
+                                continue
+                            }
+                        }
                         break
                     }
                     await waitForReadyTask()

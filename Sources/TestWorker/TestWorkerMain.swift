@@ -8,6 +8,11 @@ import OffloadWorker
 @main
 struct TestWorkerMain {
     static func main() async {
+        // A queue named "crash-at-start" makes the worker die before it is ready: the crash-loop tests use it.
+        if CommandLine.arguments.contains("crash-at-start") {
+            FileHandle.standardError.write(Data("test worker: refusing to start for queue crash-at-start\n".utf8))
+            exit(3)
+        }
         let registry = TaskRegistry()
         registry.register(RecordRun.self)
         registry.register(Echo.self)
@@ -22,10 +27,10 @@ struct TestWorkerMain {
 
 /// Appends "label\n" to `$OFFLOAD_TEST_RUN_LOG`: one line per execution, so tests count runs.
 struct RecordRun: BackgroundTask {
-    struct Arguments: Codable, Sendable { var label: String; var sleepMilliseconds: Int = 0 }
+    struct Arguments: Codable, Sendable { var label: String; var sleepMilliseconds: Int? }
     static let name = "test.record"
     static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-        if arguments.sleepMilliseconds > 0 { try await Task.sleep(for: .milliseconds(arguments.sleepMilliseconds)) }
+        if let pause = arguments.sleepMilliseconds, pause > 0 { try await Task.sleep(for: .milliseconds(pause)) }
         try RunLog.append(arguments.label)
         return arguments.label
     }
@@ -52,12 +57,12 @@ struct Echo: BackgroundTask {
 
 /// Sleeps cooperatively (honours cancellation).
 struct SleepTask: BackgroundTask {
-    struct Arguments: Codable, Sendable { var milliseconds: Int; var label: String = "" }
+    struct Arguments: Codable, Sendable { var milliseconds: Int; var label: String? }
     static let name = "test.sleep"
     static func run(_ arguments: Arguments, context: TaskContext) async throws -> String {
-        if !arguments.label.isEmpty { try RunLog.append("start " + arguments.label) }
+        if let label = arguments.label { try RunLog.append("start " + label) }
         try await Task.sleep(for: .milliseconds(arguments.milliseconds))
-        if !arguments.label.isEmpty { try RunLog.append("end " + arguments.label) }
+        if let label = arguments.label { try RunLog.append("end " + label) }
         return "slept"
     }
 }

@@ -65,7 +65,7 @@ extension Arbiter {
             exceptionType: TaskFailureKind.workerDied,
             message: "Worker \(worker.id) (pid \(worker.process.pid), queue \(worker.queue)) \(reason) while running this task.",
             traceback: worker.stderrTail.text,
-            startedTaskIDs: Set(worker.running.keys),
+            startedTaskIDs: worker.started,
             taskReasons: taskReasons)
         do {
             return try await store.recoverTasks(of: loss, at: Date())

@@ -68,7 +68,7 @@ extension Arbiter {
                 if live.contains(record.id) { return true }
                 // On this host a dead pid settles it; elsewhere only the heartbeat's age can.
                 guard record.host == host else { return true }
-                return kill(record.pid, 0) == 0 || errno == EPERM
+                return ProcessTable.isRunning(record.pid)
             }
             for task in recovered {
                 logger.warning("recovered task #\(task.id) \(task.taskName) of a lost worker → \(task.newStatus)")

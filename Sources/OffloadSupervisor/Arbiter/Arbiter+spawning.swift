@@ -68,10 +68,12 @@ extension Arbiter {
         let index = worker.index
         let tail = worker.stderrTail
         let stderrDrained = Doorbell()
+        let statusDrained = Doorbell()
         group.addTask {
             for await line in LineReader.lines(from: statusPipe) {
                 if let event = WorkerEvent(line: line) { events.yield(.worker(serial: serial, event)) }
             }
+            statusDrained.ring()
         }
         group.addTask {
             for await line in process.standardOutputLines {
@@ -87,7 +89,9 @@ extension Arbiter {
         }
         group.addTask {
             let status = await process.waitForExit()
-            // Let the last stderr lines (a crash's backtrace) arrive before the exit is handled.
+            // The exit must be handled after the worker's last status lines (which tasks it started)
+            // and its last stderr lines (a crash's backtrace): both pipes reach EOF once it is gone.
+            await statusDrained.wait(timeout: .milliseconds(500))
             await stderrDrained.wait(timeout: .milliseconds(500))
             events.yield(.workerExited(serial: serial, status))
         }

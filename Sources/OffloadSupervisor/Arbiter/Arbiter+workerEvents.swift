@@ -22,6 +22,7 @@ extension Arbiter {
         case .started(let id, let timeout):
             let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
             worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
+            worker.started.insert(TaskResultID(id))
         case .finished(let id):
             worker.running[TaskResultID(id)] = nil
             worker.tasksDone += 1

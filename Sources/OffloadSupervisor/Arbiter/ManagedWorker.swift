@@ -47,6 +47,9 @@ struct ManagedWorker {
     var readyAt: ContinuousClock.Instant?
     var lastHeartbeat: ContinuousClock.Instant
     var running: [TaskResultID: RunningTask] = [:]
+    /// Every attempt the worker reported starting, finished or not: a task it finished but whose
+    /// result it had not yet written when it died did run, so recovery must count that attempt.
+    var started: Set<TaskResultID> = []
     var tasksDone = 0
     var stopReason: StopReason?
 

@@ -9,3 +9,17 @@ enum ProcessMemory {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / (1 << 20)
     }
 }
+
+/// Whether a process exists and is not a zombie, from `/proc/<pid>/stat`.
+///
+/// `kill(pid, 0)` is not enough: a dead worker whose parent died stays a zombie until PID 1 reaps
+/// it, which can take seconds, and its tasks must not wait for that.
+enum ProcessTable {
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let rest = stat[stat.index(after: close)...].drop { $0 == " " }
+        guard let state = rest.first else { return false }
+        return state != "Z" && state != "X"
+    }
+}

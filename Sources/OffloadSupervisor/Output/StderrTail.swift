@@ -6,7 +6,7 @@ final class StderrTail: Sendable {
     private let lines = Mutex<[String]>([])
     private let capacity: Int
 
-    init(capacity: Int = 40) {
+    init(capacity: Int = 120) {
         self.capacity = capacity
     }
 

@@ -90,9 +90,11 @@ final class SourceWatcherSession {
             var warnings: [SourceWatcherError] = []
             do throws(SourceWatcherError) {
                 try watchTree(path, root: root, files: &files)
-            } catch where error.code != .pathNotFound {  // gone again already: nothing to watch
+            } catch where error.code != .pathNotFound {
                 warnings.append(error)
-            } catch {}
+            } catch {
+                // Deleted again before we got to it: its deletion is the next event.
+            }
             return SourceChange(paths: [path] + files, seenAt: seenAt, warnings: warnings)
         case .directoryVanished(let path, let moved):
             forgetTree(path, removingWatches: moved)
@@ -164,7 +166,9 @@ final class SourceWatcherSession {
                 try watchRoot(root)
             } catch where error.code != .pathNotFound {
                 warnings.append(error)
-            } catch {}
+            } catch {
+                // A root deleted meanwhile is watched again through its parent once re-created.
+            }
         }
         return warnings
     }

@@ -1,0 +1,129 @@
+import Foundation
+import Offload
+import OffloadSupervisor
+import OffloadTesting
+import Testing
+
+@Suite("Supervisor: crashes and recovery", .serialized)
+struct CrashRecoveryTests {
+    @Test("a worker killed with SIGKILL mid-task is replaced within a second and its task is retried with the reason")
+    func killedWorkerIsReplacedAndTaskRetried() async throws {
+        let supervisor = try await SupervisorProcess.start()
+        try await supervisor.waitUntilReady()
+        let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "k"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
+        let victim = try await waitFor("the task to start") { try supervisor.worker(running: id) }
+
+        kill(victim.pid, SIGKILL)
+        let killedAt = ContinuousClock.now
+        try await waitUntil("a replacement worker", timeout: .seconds(1), interval: .milliseconds(10)) {
+            try supervisor.status().workers.contains { $0.pid != victim.pid && $0.queue == "default" }
+        }
+        let recovered = try await waitFor("the task to be recovered", timeout: .seconds(1), interval: .milliseconds(10)) {
+            let record = try supervisor.record(id)
+            return record.errors.isEmpty ? nil : record
+        }
+        #expect(ContinuousClock.now - killedAt < .seconds(2))
+        #expect(recovered.errors.first?.exceptionType == TaskFailureKind.workerDied)
+        #expect(recovered.errors.first?.message.contains("killed by signal 9") == true)
+
+        let finished = try await supervisor.waitForStatus(id, [.successful, .failed])
+        #expect(finished.status == .successful)
+        #expect(finished.attempts == 2)
+        #expect(supervisor.runs() == ["start k", "start k", "end k"])
+    }
+
+    @Test("a task that crashes its worker ends FAILED with the worker's last stderr lines, and the worker is replaced")
+    func crashingTaskFailsWithBacktrace() async throws {
+        let supervisor = try await SupervisorProcess.start()
+        let before = try await supervisor.waitUntilReady()
+        let id = try supervisor.enqueue("test.crash", arguments: #"{"message": "deliberate crash 7f3a"}"#)
+        let record = try await supervisor.waitForStatus(id, [.failed])
+        let error = try #require(record.errors.first)
+        #expect(error.exceptionType == TaskFailureKind.workerDied)
+        #expect(error.traceback?.contains("deliberate crash 7f3a") == true)
+        let after = try await supervisor.waitUntilReady()
+        #expect(Set(after.workers.map(\.pid)).isDisjoint(with: before.workers.map(\.pid)))
+        // The worker keeps serving afterwards.
+        let next = try supervisor.enqueue("test.echo", arguments: #"{"value": "still here"}"#)
+        #expect(try await supervisor.waitForStatus(next, [.successful, .failed]).returnValue == #""still here""#)
+    }
+
+    @Test("a stopped (SIGSTOP) worker is detected as hung and replaced within the heartbeat timeout")
+    func stoppedWorkerIsReplaced() async throws {
+        let supervisor = try await SupervisorProcess.start(arguments: ["--heartbeat-timeout", "1"])
+        let before = try await supervisor.waitUntilReady()
+        let victim = try #require(before.workers.first)
+        kill(victim.pid, SIGSTOP)
+        // Detection within the heartbeat timeout (1 s) plus a tick; the kill follows after the kill grace.
+        try await waitUntil("the hang to be detected", timeout: .seconds(3)) { supervisor.logContains("is hung") }
+        try await waitUntil("a replacement worker", timeout: .seconds(10)) {
+            try supervisor.status().workers.contains { $0.pid != victim.pid && $0.state == "ready" }
+        }
+        try await waitUntil("the stopped worker to be gone", timeout: .seconds(10)) { processIsGone(victim.pid) }
+    }
+
+    @Test("killing the supervisor with SIGKILL leaves no worker alive a second later")
+    func workersDieWithTheSupervisor() async throws {
+        let supervisor = try await SupervisorProcess.start(queues: ["default": 2, "email": 1])
+        let status = try await supervisor.waitUntilReady()
+        let pids = status.workers.map(\.pid)
+        #expect(pids.count == 3)
+        supervisor.signal(SIGKILL)
+        try await waitUntil("every worker to exit", timeout: .seconds(1), interval: .milliseconds(10)) {
+            pids.allSatisfy(processIsGone)
+        }
+    }
+
+    @Test("tasks left RUNNING by a supervisor that died with its workers are recovered when the next one starts")
+    func startupRecoversTasksOfDeadSupervisor() async throws {
+        let directory = TemporaryDirectory("offload-supervisor")
+        let first = try await SupervisorProcess.start(directory: directory)
+        try await first.waitUntilReady()
+        let id = try first.enqueue("test.block", arguments: #"{"seconds": 30}"#)
+        let holder = try await waitFor("the task to start") { try first.worker(running: id) }
+        first.signal(SIGKILL)
+        try await waitUntil("the old worker to exit", timeout: .seconds(2)) { processIsGone(holder.pid) }
+        #expect(try first.record(id).status == .running)
+
+        let second = try await SupervisorProcess.start(directory: directory)
+        let record = try await second.waitForStatus(id, [.failed, .pending], timeout: .seconds(10))
+        #expect(record.status == .failed)
+        #expect(record.errors.first?.exceptionType == TaskFailureKind.workerLost)
+    }
+
+    @Test("a worker executable that exits at once backs off, halts its queue with the reason, and other queues keep running")
+    func crashLoopHaltsOnlyItsQueue() async throws {
+        let supervisor = try await SupervisorProcess.start(queues: ["default": 1, "crash-at-start": 1])
+        let halted = try await waitFor("the crashing queue to halt", timeout: .seconds(30)) {
+            (try? supervisor.status())?.queues.first { $0.name == "crash-at-start" && $0.halted != nil }
+        }
+        #expect(halted.halted?.contains("exited with status 3") == true)
+        #expect(halted.halted?.contains("refusing to start") == true)
+        #expect(supervisor.logContains("queue crash-at-start halted"))
+        let spawns = supervisor.log.filter { $0.contains("spawned worker") && $0.contains("queue=crash-at-start") }.count
+        #expect(spawns == 5)
+
+        let id = try supervisor.enqueue("test.echo", arguments: #"{"value": "served"}"#)
+        #expect(try await supervisor.waitForStatus(id, [.successful]).returnValue == #""served""#)
+    }
+
+    @Test("a task over its time limit that ignores cancellation gets its worker killed and ends FAILED with a timeout error")
+    func hardTimeLimit() async throws {
+        let supervisor = try await SupervisorProcess.start(arguments: ["--timeout-grace", "0.5"])
+        try await supervisor.waitUntilReady()
+        let id = try supervisor.enqueue("test.block", arguments: #"{"seconds": 60}"#, timeout: .milliseconds(500))
+        let record = try await supervisor.waitForStatus(id, [.failed], timeout: .seconds(15))
+        #expect(record.errors.first?.exceptionType == TaskFailureKind.timedOut)
+        #expect(supervisor.logContains("exceeded its time limit"))
+        try await supervisor.waitUntilReady()
+    }
+
+    @Test("a missing worker executable stops the supervisor at start with the path and what to do")
+    func missingWorkerExecutable() async throws {
+        let directory = TemporaryDirectory("offload-supervisor")
+        let supervisor = try await SupervisorProcess.start(directory: directory, worker: directory.file("no-such-worker"))
+        let status = await supervisor.process.waitForExit()
+        #expect(status == .exited(1))
+        #expect(supervisor.logContains("no-such-worker does not exist"))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Offload
+import OffloadSQLite
+import OffloadSupervisor
+import OffloadTesting
+import Synchronization
+
+/// A real `supervisor` process running the test worker on its own database, with its output captured.
+final class SupervisorProcess: Sendable {
+    let directory: TemporaryDirectory
+    let database: String
+    let controlSocket: String
+    let runLog: String
+    let process: ChildProcess
+    let store: SQLiteTaskStore
+    private let output = OutputBuffer()
+
+    /// Starts the supervisor; `queues` gives each queue's worker count.
+    static func start(
+        queues: KeyValuePairs<String, Int> = ["default": 1],
+        arguments extra: [String] = [],
+        directory: TemporaryDirectory = TemporaryDirectory("offload-supervisor"),
+        worker: String = BuiltProducts.path(of: "TestWorker")
+    ) async throws -> SupervisorProcess {
+        let database = directory.file("tasks.sqlite3")
+        let controlSocket = directory.file("ctl.sock")
+        let runLog = directory.file("runs.log")
+        let store = try SQLiteTaskStore(path: database)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OFFLOAD_TEST_RUN_LOG"] = runLog
+        let arguments = [
+            "--database", database, "--worker", worker, "--control-socket", controlSocket,
+            "--queues", queues.map(\.key).joined(separator: ","),
+            "--workers", queues.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+            "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10",
+            "--log-color", "never", "--no-reload",
+        ] + extra
+        let process = try await ChildProcess.spawn(SpawnRequest(
+            executable: BuiltProducts.path(of: "supervisor"), arguments: arguments,
+            environment: environment, workingDirectory: directory.path, output: .pipe))
+        let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
+        supervisor.capture()
+        return supervisor
+    }
+
+    private init(directory: TemporaryDirectory, database: String, controlSocket: String, runLog: String, process: ChildProcess, store: SQLiteTaskStore) {
+        self.directory = directory
+        self.database = database
+        self.controlSocket = controlSocket
+        self.runLog = runLog
+        self.process = process
+        self.store = store
+    }
+
+    /// Collects the supervisor's output for assertions. Detached because the collection must run for the
+    /// whole life of the process, beyond any one awaiting scope of the test.
+    private func capture() {
+        for stream in [process.standardErrorLines, process.standardOutputLines] {
+            Task.detached { [output] in
+                for await line in stream { output.append(line) }
+            }
+        }
+    }
+
+    var log: [String] { output.lines }
+
+    func logContains(_ text: String) -> Bool {
+        log.contains { $0.contains(text) }
+    }
+
+    func status() throws -> SupervisorStatus {
+        let response = try ControlClient.send(.status, to: controlSocket)
+        guard let status = response.status else { throw ControlSocketError("no status: \(response.message)") }
+        return status
+    }
+
+    /// Waits until every queue runs its target of ready workers.
+    @discardableResult
+    func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
+        try await waitFor("every worker ready", timeout: timeout) {
+            guard let status = try? self.status() else { return nil }
+            let ready = status.queues.allSatisfy { queue in
+                queue.halted != nil || status.workers.filter { $0.queue == queue.name && $0.state == "ready" }.count >= queue.target
+            }
+            return ready && status.phase == "running" ? status : nil
+        }
+    }
+
+    @discardableResult
+    func enqueue(_ name: String, arguments: String = "{}", queue: String = "default", retry: RetryPolicy = .none, timeout: Duration? = nil) throws -> TaskResultID {
+        try store.enqueue(TaskRequest(taskName: name, queueName: queue, arguments: arguments, retry: retry, timeout: timeout)).id
+    }
+
+    func record(_ id: TaskResultID) throws -> TaskRecord {
+        try store.record(id: id)
+    }
+
+    func waitForStatus(_ id: TaskResultID, _ statuses: Set<TaskStatus>, timeout: Duration = .seconds(30)) async throws -> TaskRecord {
+        try await waitFor("task \(id) to be \(statuses)", timeout: timeout) {
+            let record = try self.record(id)
+            return statuses.contains(record.status) ? record : nil
+        }
+    }
+
+    /// Lines of the test worker's run log (one per execution of a recording task).
+    func runs() -> [String] {
+        guard let text = try? String(contentsOfFile: runLog, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The worker holding `id` right now, per the supervisor.
+    func worker(running id: TaskResultID) throws -> SupervisorStatus.Worker? {
+        try status().workers.first { $0.currentTasks.contains(id.rawValue) }
+    }
+
+    func signal(_ signal: Int32) {
+        _ = process.send(signal)
+    }
+
+    deinit {
+        // Whatever the test did, leave no supervisor behind; its workers follow it through the lifeline.
+        _ = process.send(SIGKILL)
+    }
+}
+
+/// Whether a process is gone (or a zombie waiting for PID 1 to reap it).
+func processIsGone(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+    guard let close = stat.lastIndex(of: ")") else { return true }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state == "Z" || state == "X"
+}
+
+/// Lines collected from a child's output.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
+}
