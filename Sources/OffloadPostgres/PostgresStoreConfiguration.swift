@@ -91,3 +91,12 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
         return lower.contains(first) && name.unicodeScalars.allSatisfy { lower.contains($0) || digits.contains($0) }
     }
 }
+
+extension PostgresStoreConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Where and as whom the store connects, with the password (if any) shown as `***`: safe for logs.
+    public var description: String {
+        "PostgreSQL at \(endpoint), database \(database), user \(username)\(password == nil ? "" : " (password ***)"), schema \(schema), sslmode=\(tls.rawValue)"
+    }
+
+    public var debugDescription: String { description }
+}

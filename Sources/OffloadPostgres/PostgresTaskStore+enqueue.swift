@@ -100,10 +100,3 @@ extension PostgresTaskStore {
         return try TaskRecord(postgresRow: row)
     }
 }
-
-/// Bindings for a few values, in order.
-func bindings(_ values: any PostgresDynamicTypeEncodable...) -> PostgresBindings {
-    var bindings = PostgresBindings(capacity: values.count)
-    for value in values { bindings.append(value) }
-    return bindings
-}

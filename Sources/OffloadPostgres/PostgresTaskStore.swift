@@ -110,7 +110,8 @@ public final class PostgresTaskStore: TaskStore {
             try? await connection.close()
             throw errors.translate(error)
         }
-        try? await connection.close()
+        // Terminate politely: the server then logs no "connection reset".
+        try? await connection.closeGracefully()
         if !(await wakeUpHub.waitUntilListening(timeout: configuration.connectTimeout)) {
             logger.warning("not yet listening for task notifications: idle workers poll until the listener connects", metadata: ["channel": "\(names.channel)"])
         }

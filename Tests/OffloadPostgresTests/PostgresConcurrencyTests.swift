@@ -10,19 +10,6 @@ import Testing
 struct PostgresConcurrencyTests {
     let logger = PostgresTestServer.logger
 
-    /// `body`'s result, or nil if it takes longer than `limit` (it is then left to finish in the background).
-    func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
-    }
-
     @Test("a claim skips a task another transaction holds locked instead of waiting for it")
     func claimSkipsLockedRows() async throws {
         try await PostgresTestServer.withStore { store, configuration in
@@ -30,14 +17,28 @@ struct PostgresConcurrencyTests {
             let second = try await store.enqueue(TaskRequest(taskName: "second"))
             let holder = try await PostgresTaskStore.connect(configuration: configuration, logger: logger)
             let logger = self.logger
-            let claimedWhileLocked = try await holder.withTransaction { connection in
-                // Another worker's claim in flight holds the row as this does.
+            let (locked, lockedSignal) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseSignal) = AsyncStream.makeStream(of: Void.self)
+            // Another worker's claim in flight holds the row as this transaction does, until released.
+            async let holding: Void = holder.withTransaction { connection in
                 _ = try await connection.query("SELECT id FROM \(unescaped: configuration.schema).offload_task WHERE id = \(first.id.rawValue) FOR UPDATE", logger: logger).collect()
-                return try await within(.seconds(10)) {
-                    try await store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .all, limit: 5)).map(\.id)
-                }
+                lockedSignal.finish()
+                for await _ in release {}
             }
-            #expect(claimedWhileLocked == [second.id], "the claim should return at once with the unlocked task")
+            for await _ in locked {}
+            // If the claim waited for the lock, the watchdog releases it after 10 s so the test fails instead of hanging.
+            async let _: Void = {
+                try? await Task.sleep(for: .seconds(10))
+                releaseSignal.finish()
+            }()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let claimedWhileLocked = try await store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .all, limit: 5)).map(\.id)
+            let waited = clock.now - start
+            releaseSignal.finish()
+            try await holding
+            #expect(claimedWhileLocked == [second.id], "the claim should pass over the locked task")
+            #expect(waited < .seconds(5), "the claim waited \(waited) for a locked row")
             #expect(try await store.complete([], thenClaim: ClaimRequest(workerID: "w2", queues: .all, limit: 5)).map(\.id) == [first.id])
             await holder.shutdown()
         }
