@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "supervisor", targets: ["supervisor"]),
         .executable(name: "offload", targets: ["offload"]),
         .executable(name: "example-worker", targets: ["ExampleWorker"]),
+        .executable(name: "offload-benchmark", targets: ["OffloadBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -100,6 +101,18 @@ let package = Package(
         .executableTarget(
             name: "TestWorker",
             dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            swiftSettings: strictSettings),
+
+        // Throughput, latency, memory and scale against the SQLite limit: `Benchmarks/run` builds and runs it.
+        // A normal target (built by a plain `swift build`), never a dependency of the tests.
+        .executableTarget(
+            name: "OffloadBenchmark",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadSupervisor",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/OffloadBenchmark",
             swiftSettings: strictSettings),
 
         // Test kit shared by every test target.

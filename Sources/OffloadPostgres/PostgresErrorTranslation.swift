@@ -9,7 +9,7 @@ import PostgresNIO
 struct PostgresErrorTranslation: Sendable {
     let configuration: PostgresStoreConfiguration
 
-    private var target: String {
+    var target: String {
         "PostgreSQL at \(configuration.endpoint) (database \(configuration.database), user \(configuration.username))"
     }
 

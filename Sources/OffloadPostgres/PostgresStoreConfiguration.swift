@@ -49,6 +49,9 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
     public var maximumConnections: Int = 8
     /// How long opening a connection may take before it fails.
     public var connectTimeout: Duration = .seconds(10)
+    /// How long an operation waits for a pooled connection (while the server is unreachable, or every
+    /// connection is busy) before failing with ``OffloadError/Code/databaseUnavailable``.
+    public var connectionWaitLimit: Duration = .seconds(15)
     /// Largest JSON text accepted as a task's arguments.
     public var maximumArgumentsSize: Int = TaskRequest.defaultMaximumArgumentsSize
     /// Sent to the server as `application_name`, shown in `pg_stat_activity`.

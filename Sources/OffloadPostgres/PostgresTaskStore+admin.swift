@@ -22,13 +22,13 @@ extension PostgresTaskStore {
         binds.append(filter.limit)
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let query = PostgresQuery(unsafeSQL: "SELECT \(TaskRecord.postgresSelection) FROM \(names.task) \(whereClause) ORDER BY id DESC LIMIT $\(binds.count)", binds: binds)
-        return try await withConnection { connection in
+        return try await withConnection { [self] connection in
             try await connection.query(query, logger: logger).collect().map(TaskRecord.init(postgresRow:))
         }
     }
 
     public func counts() async throws -> [QueueCounts] {
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             var byQueue: [String: QueueCounts] = [:]
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT queue_name, status, count(*) FROM \(names.task) GROUP BY queue_name, status"), logger: logger).collect()
             for row in rows {
@@ -48,7 +48,7 @@ extension PostgresTaskStore {
     }
 
     public func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord {
-        try await withTransaction { connection in
+        try await inTransaction { [self] connection in
             // Lock the row so two admins retrying at once grant one fresh set of attempts, not two.
             try await connection.perform(PostgresQuery(unsafeSQL: "SELECT id FROM \(names.task) WHERE id = $1 FOR UPDATE", binds: bindings(id.rawValue)), logger: logger)
             let record = try await fetchRecord(id: id, on: connection)
@@ -78,7 +78,7 @@ extension PostgresTaskStore {
         let literals = statuses.map { "'\($0)'" }.joined(separator: ", ")
         let filter = "status IN (\(literals)) AND status IN ('SUCCESSFUL', 'FAILED') AND finished_at < $1"
         if request.dryRun {
-            return try await withConnection { connection in
+            return try await withConnection { [self] connection in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(names.task) WHERE \(filter)", binds: bindings(cutoff)), logger: logger).collect()
                 return try rows.first?.decode(Int.self) ?? 0
             }
@@ -87,7 +87,7 @@ extension PostgresTaskStore {
         // work is spread out, so a prune of a million rows never stalls enqueueing or claiming.
         var deleted = 0
         while true {
-            let count = try await withConnection { connection in
+            let count = try await withConnection { [self] connection in
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                     WITH doomed AS (SELECT id FROM \(names.task) WHERE \(filter) ORDER BY finished_at LIMIT $2),
                          deleted AS (DELETE FROM \(names.task) AS task USING doomed WHERE task.id = doomed.id RETURNING 1)

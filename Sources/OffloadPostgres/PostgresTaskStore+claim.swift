@@ -9,21 +9,17 @@ extension PostgresTaskStore {
     public func complete(_ outcomes: [TaskOutcome], thenClaim claim: ClaimRequest?) async throws -> [ClaimedTask] {
         let claim = claim.flatMap { $0.limit > 0 ? $0 : nil }
         guard !outcomes.isEmpty || claim != nil else { return [] }
-        var successes: [(outcome: TaskOutcome, returnValue: String)] = []
-        var failures: [TaskOutcome] = []
-        for outcome in outcomes {
-            if case .succeeded(let returnValue) = outcome.result {
-                successes.append((outcome, returnValue))
-            } else {
-                failures.append(outcome)
-            }
+        let successes = outcomes.compactMap { outcome -> (outcome: TaskOutcome, returnValue: String)? in
+            guard case .succeeded(let returnValue) = outcome.result else { return nil }
+            return (outcome, returnValue)
         }
+        let failures = outcomes.filter { if case .failed = $0.result { true } else { false } }
         if failures.isEmpty {
-            return try await withConnection { connection in
+            return try await withConnection { [self] connection in
                 try await recordSuccessesAndClaim(successes, claim: claim, on: connection)
             }
         }
-        return try await withTransaction { connection in
+        return try await inTransaction { [self] connection in
             var requeued = false
             for failure in failures {
                 requeued = try await recordFailure(failure, on: connection) || requeued
@@ -146,7 +142,7 @@ extension PostgresTaskStore {
     }
 
     public func hasReadyTask(in queues: QueueSelection, at now: Date) async throws -> Bool {
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             var binds = bindings(now)
             var queueFilter = ""
             if case .named(let queueNames) = queues {
@@ -161,7 +157,7 @@ extension PostgresTaskStore {
     }
 
     public func nextRunAfter(in queues: QueueSelection) async throws -> Date? {
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             var binds = PostgresBindings()
             var queueFilter = ""
             if case .named(let queueNames) = queues {

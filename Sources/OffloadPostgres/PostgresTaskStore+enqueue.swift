@@ -6,13 +6,13 @@ import PostgresNIO
 extension PostgresTaskStore {
     public func enqueue(_ request: TaskRequest) async throws -> TaskRecord {
         // One statement is its own transaction: the row and its NOTIFY commit together.
-        try await withConnection { connection in try await insert(request, on: connection) }
+        try await withConnection { [self] connection in try await insert(request, on: connection) }
     }
 
     /// Enqueues many tasks in one transaction: all are stored, or none.
     public func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord] {
         guard !requests.isEmpty else { return [] }
-        return try await withTransaction { connection in
+        return try await inTransaction { [self] connection in
             var records: [TaskRecord] = []
             records.reserveCapacity(requests.count)
             for request in requests {
@@ -47,8 +47,12 @@ extension PostgresTaskStore {
     /// Runs `body` in one transaction on a pooled connection, for apps without a client of their own:
     /// queries and ``enqueue(_:on:)`` inside it commit together, or roll back together if it throws.
     public func withTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await withConnection { connection in
-            try await PostgresTransaction.run(on: connection, logger: logger, body)
+        do {
+            return try await client.withConnection { [self] connection in
+                try await PostgresTransaction.run(on: connection, logger: logger, body)
+            }
+        } catch {
+            throw errors.translate(error)
         }
     }
 
@@ -91,7 +95,7 @@ extension PostgresTaskStore {
     }
 
     public func record(id: TaskResultID) async throws -> TaskRecord {
-        try await withConnection { connection in try await fetchRecord(id: id, on: connection) }
+        try await withConnection { [self] connection in try await fetchRecord(id: id, on: connection) }
     }
 
     func fetchRecord(id: TaskResultID, on connection: PostgresConnection) async throws -> TaskRecord {

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresTaskStore {
     public func releaseUnstarted(_ ids: [TaskResultID], workerID: String) async throws {
         guard !ids.isEmpty else { return }
-        try await withTransaction { connection in
+        try await inTransaction { [self] connection in
             var released = false
             for id in ids {
                 released = try await releaseUnstarted(id, workerID: workerID, on: connection) || released
@@ -28,7 +28,7 @@ extension PostgresTaskStore {
     }
 
     public func recoverTasks(of loss: WorkerLoss, at now: Date) async throws -> [RecoveredTask] {
-        try await withTransaction { connection in
+        try await inTransaction { [self] connection in
             let recovered = try await recover(loss, now: now, on: connection)
             if recovered.contains(where: { $0.newStatus == .pending }) { try await notify(on: connection) }
             return recovered
@@ -87,19 +87,19 @@ extension PostgresTaskStore {
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, current_task_ids = excluded.current_task_ids,
                 tasks_done = excluded.tasks_done, heartbeat_at = excluded.heartbeat_at
             """, binds: binds)
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.perform(query, logger: logger)
         }
     }
 
     public func unregisterWorker(id: String) async throws {
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             try await connection.perform(PostgresQuery(unsafeSQL: "DELETE FROM \(names.worker) WHERE id = $1", binds: bindings(id)), logger: logger)
         }
     }
 
     public func workers() async throws -> [WorkerRecord] {
-        try await withConnection { connection in
+        try await withConnection { [self] connection in
             try await fetchWorkers(on: connection, condition: "ORDER BY heartbeat_at DESC, id", binds: PostgresBindings())
         }
     }
@@ -119,42 +119,44 @@ extension PostgresTaskStore {
 
     /// One transaction for the whole sweep, safe with supervisors on several hosts sweeping at once.
     ///
-    /// Workers judged gone are locked and judged again on their locked rows, so a heartbeat that landed
+    /// `isAlive` is asked before the transaction (a process found dead stays dead). Workers judged gone
+    /// are then locked and their heartbeat judged again on the locked rows, so a heartbeat that landed
     /// meanwhile saves its worker; a second sweeper waits on the same locks and then finds them deleted.
     /// Orphans (tasks RUNNING for a worker absent from the registry) are found by one statement joined
     /// with the registry, so a worker that registered and claimed after the sweep began is never taken
     /// for one: a worker registers before its first claim.
     public func recoverStaleWorkers(staleAfter: Duration, at now: Date, isAlive: @Sendable (WorkerRecord) -> Bool) async throws -> [RecoveredTask] {
         let staleBefore = now.addingTimeInterval(-staleAfter.seconds)
-        func isGone(_ worker: WorkerRecord) -> Bool { worker.heartbeatAt < staleBefore || !isAlive(worker) }
-        return try await withTransaction { connection in
-            let candidates = try await fetchWorkers(on: connection, condition: "", binds: PostgresBindings()).filter(isGone).map(\.id)
+        let registered = try await workers()
+        let dead = Set(registered.filter { !isAlive($0) }.map(\.id))
+        let candidates = registered.filter { $0.heartbeatAt < staleBefore || dead.contains($0.id) }.map(\.id)
+        return try await inTransaction { [self] connection in
             var recovered: [RecoveredTask] = []
             if !candidates.isEmpty {
-                let locked = try await fetchWorkers(on: connection, condition: "WHERE id = ANY($1) ORDER BY id FOR UPDATE", binds: bindings(candidates))
-                for worker in locked where isGone(worker) {
+                let locked = try await self.fetchWorkers(on: connection, condition: "WHERE id = ANY($1) ORDER BY id FOR UPDATE", binds: bindings(candidates))
+                for worker in locked where worker.heartbeatAt < staleBefore || dead.contains(worker.id) {
                     let loss = WorkerLoss(
                         workerID: worker.id, exceptionType: TaskFailureKind.workerLost,
                         message: "Worker \(worker.id) (pid \(worker.pid) on \(worker.host)) disappeared: its last heartbeat was at \(worker.heartbeatAt) and it is no longer running. The task was recovered.")
-                    recovered += try await recover(loss, now: now, on: connection)
-                    try await connection.perform(PostgresQuery(unsafeSQL: "DELETE FROM \(names.worker) WHERE id = $1", binds: bindings(worker.id)), logger: logger)
+                    recovered += try await self.recover(loss, now: now, on: connection)
+                    try await connection.perform(PostgresQuery(unsafeSQL: "DELETE FROM \(self.names.worker) WHERE id = $1", binds: bindings(worker.id)), logger: self.logger)
                 }
             }
             // Tasks whose worker never registered or was already removed: nobody else will settle them.
             let orphanRows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT DISTINCT task.worker_id FROM \(names.task) AS task
+                SELECT DISTINCT task.worker_id FROM \(self.names.task) AS task
                 WHERE task.status = 'RUNNING' AND task.worker_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM \(names.worker) AS worker WHERE worker.id = task.worker_id)
+                  AND NOT EXISTS (SELECT 1 FROM \(self.names.worker) AS worker WHERE worker.id = task.worker_id)
                 ORDER BY task.worker_id
-                """), logger: logger).collect()
+                """), logger: self.logger).collect()
             for row in orphanRows {
                 let workerID = try row.decode(String.self)
                 let loss = WorkerLoss(
                     workerID: workerID, exceptionType: TaskFailureKind.workerLost,
                     message: "Worker \(workerID) holds this task but is not registered as running. The task was recovered.")
-                recovered += try await recover(loss, now: now, on: connection)
+                recovered += try await self.recover(loss, now: now, on: connection)
             }
-            if recovered.contains(where: { $0.newStatus == .pending }) { try await notify(on: connection) }
+            if recovered.contains(where: { $0.newStatus == .pending }) { try await self.notify(on: connection) }
             return recovered
         }
     }

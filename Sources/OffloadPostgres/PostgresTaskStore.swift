@@ -31,8 +31,8 @@ public final class PostgresTaskStore: TaskStore {
     let names: PostgresSchemaNames
     let errors: PostgresErrorTranslation
     let wakeUpHub = WakeUpHub()
-    /// For the connection that LISTENs, which lives outside the pool.
-    let listenerConfiguration: PostgresConnection.Configuration
+    /// For the connections outside the pool: the one that LISTENs, and the migrations' at start.
+    let directConfiguration: PostgresConnection.Configuration
     private let hasRun = Atomic<Bool>(false)
     /// Set only by the self-running forms (``init(url:environment:logger:)``, ``connect(configuration:logger:)``).
     private let backgroundRun = Mutex<Task<Void, Never>?>(nil)
@@ -46,7 +46,7 @@ public final class PostgresTaskStore: TaskStore {
         self.names = PostgresSchemaNames(configuration)
         self.errors = PostgresErrorTranslation(configuration: configuration)
         self.client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)
-        self.listenerConfiguration = try Self.connectionConfiguration(configuration)
+        self.directConfiguration = try Self.connectionConfiguration(configuration)
     }
 
     /// Connects to the URL's database, brings the schema up to date and starts listening for notifications;
@@ -128,19 +128,10 @@ public final class PostgresTaskStore: TaskStore {
         await task?.value
     }
 
-    /// Leases a pooled connection, translating errors.
-    func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw errors.translate(error)
-        }
-    }
-
     /// A connection outside the pool, for migrations and for listening.
     func openConnection() async throws -> PostgresConnection {
         do {
-            return try await PostgresConnection.connect(configuration: listenerConfiguration, id: Self.nextConnectionID(), logger: logger)
+            return try await PostgresConnection.connect(configuration: directConfiguration, id: Self.nextConnectionID(), logger: logger)
         } catch {
             throw errors.translate(error)
         }

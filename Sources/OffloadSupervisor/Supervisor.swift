@@ -52,7 +52,9 @@ public final class Supervisor: Service {
 
     public func run() async throws {
         try Self.checkWorkerExecutable(configuration.workerExecutable)
-        let signals = handlesSignals ? SignalStream.make(for: [SIGTERM, SIGINT, SIGHUP]) : AsyncStream { $0.finish() }
+        var handled: Set<Int32> = [SIGTERM, SIGINT, SIGHUP]
+        if Arbiter.loopStallForTesting != nil { handled.insert(SIGUSR2) }
+        let signals = handlesSignals ? SignalStream.make(for: handled) : AsyncStream { $0.finish() }
         let (events, continuation) = AsyncStream.makeStream(of: SupervisorEvent.self)
         let arbiter = Arbiter(
             configuration: configuration, store: store, logger: logger, events: continuation,

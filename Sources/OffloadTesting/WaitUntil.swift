@@ -5,6 +5,11 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
     public let what: String
     public let after: Duration
     public var description: String { "timed out after \(after) waiting for \(what)" }
+
+    public init(what: String, after: Duration) {
+        self.what = what
+        self.after = after
+    }
 }
 
 /// Waits until `condition` holds, checking every `interval`, failing after `timeout`.

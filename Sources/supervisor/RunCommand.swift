@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         let store: SQLiteTaskStore
         do {
             if case .product(let product, let packagePath) = settings.workerSource {
-                try await WorkerBuild.ensureBuilt(product: product, packagePath: packagePath, logger: logger)
+                try await WorkerBuild.ensureBuilt(product: product, packagePath: packagePath, always: settings.reload != nil, logger: logger)
             }
             var storeConfiguration = SQLiteStoreConfiguration()
             storeConfiguration.watchesWAL = false

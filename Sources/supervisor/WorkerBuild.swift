@@ -2,11 +2,13 @@ import Foundation
 import Logging
 import OffloadSupervisor
 
-/// Builds the worker product when it is missing, showing the compiler's errors if that fails.
+/// Builds the worker product before the first workers start, showing the compiler's errors if that fails.
 enum WorkerBuild {
-    static func ensureBuilt(product: String, packagePath: String, logger: Logger) async throws {
+    /// - Parameter always: build even when the product exists (development mode: the binary may be older
+    ///   than the sources; an up-to-date build costs about a second).
+    static func ensureBuilt(product: String, packagePath: String, always: Bool, logger: Logger) async throws {
         let builder = try PackageBuilder(packagePath: packagePath, product: product)
-        guard !FileManager.default.fileExists(atPath: builder.productPath) else { return }
+        guard always || !FileManager.default.fileExists(atPath: builder.productPath) else { return }
         logger.notice("building the worker: swift \(builder.arguments.joined(separator: " ")) in \(packagePath)")
         let result = try await builder.build(onLockWait: {
             logger.notice("waiting for the build lock: another swift command is using \(packagePath)/.build")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Offload
 import OffloadPostgres
 import OffloadTesting
@@ -16,6 +17,29 @@ struct PostgresConnectionTests {
         } throws: { error in
             let error = try #require(error as? OffloadError)
             return error.code == .databaseUnavailable && error.message.contains("127.0.0.1:1") && error.message.contains("listen_addresses")
+        }
+    }
+
+    @Test("while the server is unreachable an operation fails within the wait limit, naming the server")
+    func unreachableServerDuringOperation() async throws {
+        var configuration = PostgresStoreConfiguration(endpoint: .tcp(host: "127.0.0.1", port: 1), username: "offload", database: "app")
+        configuration.connectionWaitLimit = .seconds(1)
+        var quiet = Logger(label: "offload.postgres.test.unreachable")
+        quiet.logLevel = .critical
+        // The structured form: run() in a task of our own, no prepare(), so the store exists without a server.
+        let store = try PostgresTaskStore(configuration: configuration, logger: quiet)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await store.run() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            await #expect {
+                _ = try await store.counts()
+            } throws: { error in
+                let error = try #require(error as? OffloadError)
+                return error.code == .databaseUnavailable && error.message.contains("127.0.0.1:1") && error.message.contains("within")
+            }
+            #expect(clock.now - start < .seconds(10))
+            group.cancelAll()
         }
     }
 

@@ -26,7 +26,7 @@ enum PostgresTestServer {
         var configuration = try PostgresStoreConfiguration(url: try #require(url))
         configuration.schema = schema ?? uniqueSchema()
         // Parallel tests each open several stores: keep every pool small.
-        configuration.maximumConnections = 3
+        configuration.maximumConnections = 2
         return configuration
     }
 

@@ -111,6 +111,14 @@ struct PostgresURLTests {
         #expect(configuration.password == "p@ss")
     }
 
+    @Test("a configuration printed in a log never shows its password")
+    func descriptionHidesPassword() throws {
+        let configuration = try PostgresStoreConfiguration(url: "postgres://offload@db:5432/app", environment: ["PGPASSWORD": "hunter2"])
+        #expect(!"\(configuration)".contains("hunter2"))
+        #expect(!String(reflecting: configuration).contains("hunter2"))
+        #expect("\(configuration)".contains("db:5432"))
+    }
+
     @Test("a URL that is wrong says which part is wrong", arguments: [
         ("mysql://u@db/app", "postgres://"),
         ("postgres://u@db:99999/app", "between 1 and 65535"),

@@ -7,6 +7,7 @@ extension Arbiter {
         case SIGTERM: handleSIGTERM()
         case SIGINT: handleSIGINT()
         case SIGHUP: handleSIGHUP()
+        case SIGUSR2: stallLoopForTesting()
         default: break
         }
     }
@@ -77,6 +78,17 @@ extension Arbiter {
             self.swap = swap
             finishSwap(.failure(SwapFailure(message: "the supervisor is stopping")))
         }
+    }
+
+    /// Seconds to block the loop on SIGUSR2, from `OFFLOAD_TEST_STALL_LOOP_SECONDS`: a test hook that
+    /// proves the systemd watchdog is fed by the loop itself (a stuck loop must stop the pings).
+    static let loopStallForTesting: Double? = ProcessInfo.processInfo.environment["OFFLOAD_TEST_STALL_LOOP_SECONDS"].flatMap(Double.init)
+
+    func stallLoopForTesting() {
+        guard let seconds = Self.loopStallForTesting else { return }
+        logger.warning("SIGUSR2: blocking the supervision loop for \(seconds) s (OFFLOAD_TEST_STALL_LOOP_SECONDS)")
+        // Deliberately blocks the thread: a stuck loop is what is being simulated.
+        usleep(UInt32(seconds * 1_000_000))
     }
 
     /// The loop ends once stopping and every worker is gone.

@@ -20,7 +20,8 @@ final class SupervisorProcess: Sendable {
         queues: KeyValuePairs<String, Int> = ["default": 1],
         arguments extra: [String] = [],
         directory: TemporaryDirectory = TemporaryDirectory("offload-supervisor"),
-        worker: String = BuiltProducts.path(of: "TestWorker")
+        worker: String = BuiltProducts.path(of: "TestWorker"),
+        environment extraEnvironment: [String: String] = [:]
     ) async throws -> SupervisorProcess {
         let database = directory.file("tasks.sqlite3")
         let controlSocket = directory.file("ctl.sock")
@@ -28,6 +29,8 @@ final class SupervisorProcess: Sendable {
         let store = try SQLiteTaskStore(path: database)
         var environment = ProcessInfo.processInfo.environment
         environment["OFFLOAD_TEST_RUN_LOG"] = runLog
+        environment["NOTIFY_SOCKET"] = nil
+        environment.merge(extraEnvironment) { $1 }
         let arguments = [
             "--database", database, "--worker", worker, "--control-socket", controlSocket,
             "--queues", queues.map(\.key).joined(separator: ","),
@@ -38,6 +41,29 @@ final class SupervisorProcess: Sendable {
         let process = try await ChildProcess.spawn(SpawnRequest(
             executable: BuiltProducts.path(of: "supervisor"), arguments: arguments,
             environment: environment, workingDirectory: directory.path, output: .pipe))
+        let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
+        supervisor.capture()
+        return supervisor
+    }
+
+    /// Starts the supervisor in development mode in a Swift package: it builds the worker product
+    /// itself and rebuilds it when the sources change.
+    static func startDevelopment(packagePath: String, product: String, directory: TemporaryDirectory = TemporaryDirectory("offload-dev")) async throws -> SupervisorProcess {
+        let database = directory.file("tasks.sqlite3")
+        let controlSocket = directory.file("ctl.sock")
+        let runLog = directory.file("runs.log")
+        let store = try SQLiteTaskStore(path: database)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OFFLOAD_TEST_RUN_LOG"] = runLog
+        environment["NOTIFY_SOCKET"] = nil
+        let arguments = [
+            "--database", database, "--control-socket", controlSocket, "--worker-product", product,
+            "--queues", "default", "--workers", "default=1", "--reload",
+            "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10", "--log-color", "never",
+        ]
+        let process = try await ChildProcess.spawn(SpawnRequest(
+            executable: BuiltProducts.path(of: "supervisor"), arguments: arguments,
+            environment: environment, workingDirectory: packagePath, output: .pipe))
         let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
         supervisor.capture()
         return supervisor

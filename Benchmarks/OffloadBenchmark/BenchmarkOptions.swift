@@ -1,0 +1,113 @@
+import Foundation
+
+/// The benchmark's flags. `Benchmarks/run` passes all of them; by hand:
+///
+/// ```
+/// offload-benchmark --supervisor .build-bench/release/supervisor --worker .build-bench/release/TestWorker \
+///     --directory .build-bench/runs/manual [--quick] [--json Benchmarks/results/latest.json]
+/// ```
+struct BenchmarkOptions {
+    /// The release `supervisor` executable.
+    var supervisor: String
+    /// A worker executable that knows the `test.echo` task (the release `TestWorker`).
+    var worker: String
+    /// Scratch directory for the databases; must not be tmpfs, or the figures say nothing about a disk.
+    var directory: String
+    var json: String?
+    var swiftVersion: String?
+    /// Smaller counts: a smoke run that proves every part works, in about a quarter of the time.
+    var quick = false
+    /// The parts to run (`--only limit,drain`), for profiling one of them; all by default.
+    /// Parts that need part 1's figures (enqueue, drain) run it too.
+    var parts: Set<Part> = Set(Part.allCases)
+
+    enum Part: String, CaseIterable {
+        case limit, enqueue, drain, idle, scale
+    }
+
+    /// Counts for a full run, or a quick one.
+    var counts: Counts { quick ? .quick : .full }
+
+    struct Counts {
+        /// Single-row writes, raw and through the store each (part 1 and part 2 one by one).
+        var limitWrites: Int
+        var limitClaims: Int
+        var enqueueBulk: Int
+        var drainTasks: Int
+        var drainWorkers: [Int]
+        /// Drains per worker count; the table shows the median, since one run on a shared machine can be off by 20%.
+        var drainRepetitions: Int
+        var idleSeconds: Int
+        var latencyTasks: Int
+        var scaleSmallTable: Int
+        var scaleLargeTable: Int
+        var scaleClaims: Int
+
+        static let full = Counts(
+            limitWrites: 100_000, limitClaims: 50_000, enqueueBulk: 100_000,
+            drainTasks: 20_000, drainWorkers: [1, 2, 4], drainRepetitions: 3, idleSeconds: 10, latencyTasks: 600,
+            scaleSmallTable: 10_000, scaleLargeTable: 1_000_000, scaleClaims: 2_000)
+        static let quick = Counts(
+            limitWrites: 10_000, limitClaims: 5_000, enqueueBulk: 10_000,
+            drainTasks: 5_000, drainWorkers: [1, 2, 4], drainRepetitions: 1, idleSeconds: 3, latencyTasks: 100,
+            scaleSmallTable: 10_000, scaleLargeTable: 100_000, scaleClaims: 500)
+    }
+
+    static let usage = """
+        usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
+                                 [--only limit,enqueue,drain,idle,scale]
+        Run it through Benchmarks/run, which builds everything in release mode first.
+        """
+
+    static func parse(_ arguments: [String]) throws -> BenchmarkOptions {
+        var values: [String: String] = [:]
+        var quick = false
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--quick":
+                quick = true
+            case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only":
+                guard index + 1 < arguments.count else { throw UsageError("\(argument) needs a value") }
+                values[argument] = arguments[index + 1]
+                index += 1
+            case "-h", "--help":
+                throw UsageError(nil)
+            default:
+                throw UsageError("unknown argument \(argument)")
+            }
+            index += 1
+        }
+        guard let supervisor = values["--supervisor"], let worker = values["--worker"], let directory = values["--directory"] else {
+            throw UsageError("--supervisor, --worker and --directory are required")
+        }
+        for executable in [supervisor, worker] where !FileManager.default.isExecutableFile(atPath: executable) {
+            throw UsageError("\(executable) is not an executable file")
+        }
+        var options = BenchmarkOptions(supervisor: absolute(supervisor), worker: absolute(worker), directory: absolute(directory))
+        options.json = values["--json"]
+        options.swiftVersion = values["--swift-version"]
+        options.quick = quick
+        if let only = values["--only"] {
+            options.parts = []
+            for name in only.split(separator: ",") {
+                guard let part = Part(rawValue: String(name)) else {
+                    throw UsageError("unknown part \(name) in --only; the parts are \(Part.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                options.parts.insert(part)
+            }
+        }
+        return options
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    var message: String?
+    init(_ message: String?) { self.message = message }
+    var description: String { (message.map { "offload-benchmark: \($0)\n" } ?? "") + BenchmarkOptions.usage }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Offload
+import OffloadSQLite
+
+/// Parts 4 and 5 on one supervisor with one idle worker (the default of one worker per queue):
+/// first what idling costs, then how long a task waits between its enqueue and its start.
+///
+/// An idle worker sleeps in the kernel until inotify reports a change of the WAL file, so idling should
+/// cost no CPU and a task enqueued by another process should start within about a millisecond: the
+/// time for the commit to reach inotify, the worker to wake, read whether a task is ready and claim it.
+struct IdleWorkerBenchmark {
+    static let idleSection = "5 Idle cost"
+    static let latencySection = "4 Latency (enqueue → start)"
+    /// Memory targets: 15 MB each (10^6 bytes).
+    static let memoryTarget = 15_000_000
+    /// "Near zero": at most a thousandth of a core.
+    static let idleCPUTarget = 0.001
+
+    let options: BenchmarkOptions
+
+    func run(report: BenchmarkReport, afterDrain: ProcessFootprint?) async throws {
+        let database = try ScratchDatabase(directory: options.directory, name: "idle")
+        defer { database.remove() }
+        Console.line("\n[5] Idle cost, then [4] latency, with 1 worker")
+        let session = try await SupervisorSession.start(options: options, database: database, workers: 1)
+        do {
+            try await measureIdle(session, report: report, afterDrain: afterDrain)
+            try await measureLatency(session, report: report)
+        } catch {
+            await session.stop()
+            throw error
+        }
+        await session.stop()
+    }
+
+    private func measureIdle(_ session: SupervisorSession, report: BenchmarkReport, afterDrain: ProcessFootprint?) async throws {
+        // Start-up work (migrations, first heartbeat) is over after a moment.
+        try await Task.sleep(for: .seconds(2))
+        guard let workerPID = try session.workerPIDs().first else { throw BenchmarkFailure("no worker registered") }
+        let supervisorPID = session.process.pid
+        let seconds = options.counts.idleSeconds
+        guard let workerBefore = ProcessSample.read(pid: workerPID), let supervisorBefore = ProcessSample.read(pid: supervisorPID) else {
+            throw BenchmarkFailure("cannot read /proc for the worker or the supervisor")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await Task.sleep(for: .seconds(seconds))
+        let elapsed = (clock.now - start).inSeconds
+        guard let workerAfter = ProcessSample.read(pid: workerPID), let supervisorAfter = ProcessSample.read(pid: supervisorPID) else {
+            throw BenchmarkFailure("the worker or the supervisor went away while idle")
+        }
+        let workerCPU = (workerAfter.cpuSeconds - workerBefore.cpuSeconds) / elapsed
+        let supervisorCPU = (supervisorAfter.cpuSeconds - supervisorBefore.cpuSeconds) / elapsed
+        let workerWakeUps = Double(workerAfter.wakeUps - workerBefore.wakeUps) / elapsed
+        let supervisorWakeUps = Double(supervisorAfter.wakeUps - supervisorBefore.wakeUps) / elapsed
+        report.add(Figure(
+            section: Self.idleSection, name: "idle worker CPU over \(seconds) s", value: workerCPU * 100, unit: "% of a core",
+            display: String(format: "%.2f%% of a core (%.0f ms)", workerCPU * 100, workerCPU * elapsed * 1000),
+            target: "≈ 0 (≤ 0.1%)", met: workerCPU <= Self.idleCPUTarget,
+            note: String(format: "%.1f wake-ups/s (heartbeat every 1 s, registry every 5 s); /proc ticks are 10 ms", workerWakeUps)))
+        report.add(Figure(
+            section: Self.idleSection, name: "idle supervisor CPU over \(seconds) s", value: supervisorCPU * 100, unit: "% of a core",
+            display: String(format: "%.2f%% of a core (%.0f ms)", supervisorCPU * 100, supervisorCPU * elapsed * 1000),
+            note: String(format: "%.1f wake-ups/s", supervisorWakeUps)))
+        addMemory(report, name: "worker RSS, idle", sample: workerAfter)
+        addMemory(report, name: "supervisor RSS, idle with 1 worker", sample: supervisorAfter)
+        if let afterDrain {
+            if let worker = afterDrain.worker { addMemory(report, name: "worker RSS after the drain", sample: worker) }
+            if let supervisor = afterDrain.supervisor { addMemory(report, name: "supervisor RSS after the drain (2 workers)", sample: supervisor) }
+        }
+    }
+
+    /// The target is on RSS, as `ps` and `top` show it; PSS and private memory say how much of it is
+    /// shared library pages that every Swift process on the machine shares.
+    private func addMemory(_ report: BenchmarkReport, name: String, sample: ProcessSample) {
+        report.add(Figure(
+            section: Self.idleSection, name: name, value: Double(sample.residentBytes) / 1_000_000, unit: "MB",
+            display: sample.memorySummary,
+            target: "RSS ≤ 15 MB", met: sample.residentBytes <= Self.memoryTarget))
+    }
+
+    private func measureLatency(_ session: SupervisorSession, report: BenchmarkReport) async throws {
+        let count = options.counts.latencyTasks
+        for index in 0..<count {
+            // Spread out in time, with jitter, so that every task finds the worker idle and asleep.
+            try await Task.sleep(for: .microseconds(Int.random(in: 5_000...10_000)))
+            _ = try enqueueSynchronously(EnqueueBenchmark.echoRequest(index), into: session.store)
+        }
+        try await session.waitUntilSuccessful(count, timeout: .seconds(60))
+        let waits = try await session.store.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT started_at - enqueued_at FROM offload_task WHERE status = 'SUCCESSFUL'")
+        }
+        let latency = Percentiles(milliseconds: waits.map { Double($0) / 1_000 })
+        report.add(Figure(
+            section: Self.latencySection, name: "p50", value: latency.p50, unit: "ms",
+            display: Units.milliseconds(latency.p50), target: "≤ 1 ms", met: latency.p50 <= 1,
+            note: "\(latency.count) tasks, one every 5–10 ms, from stored enqueued_at and started_at"))
+        report.add(Figure(
+            section: Self.latencySection, name: "p90", value: latency.p90, unit: "ms", display: Units.milliseconds(latency.p90)))
+        report.add(Figure(
+            section: Self.latencySection, name: "p99", value: latency.p99, unit: "ms",
+            display: Units.milliseconds(latency.p99), target: "≤ 5 ms", met: latency.p99 <= 5))
+        report.add(Figure(
+            section: Self.latencySection, name: "max", value: latency.max, unit: "ms", display: Units.milliseconds(latency.max)))
+    }
+}

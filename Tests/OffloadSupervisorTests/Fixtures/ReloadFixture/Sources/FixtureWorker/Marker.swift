@@ -1,0 +1,3 @@
+enum Marker {
+    static let value = "v1"
+}
