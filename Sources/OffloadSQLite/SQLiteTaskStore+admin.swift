@@ -70,6 +70,9 @@ extension SQLiteTaskStore {
     }
 
     public func prune(_ request: PruneRequest) async throws -> Int {
+        guard request.chunkSize >= 1 else {
+            throw OffloadError(.invalidOption, "PruneRequest.chunkSize must be at least 1, not \(request.chunkSize).")
+        }
         let statuses = request.statuses.filter(\.isFinished).map(\.rawValue).sorted()
         guard !statuses.isEmpty else {
             throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL and/or FAILED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")

@@ -22,7 +22,7 @@ public enum WorkerCommand {
     public static func main<Store: TaskStore>(
         registry: TaskRegistry,
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
-        makeStore: @Sendable (String) throws -> Store
+        makeStore: @Sendable (String) async throws -> Store
     ) async -> Never {
         // A write to the status pipe of a dead supervisor must fail with EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
@@ -53,7 +53,7 @@ public enum WorkerCommand {
 
         let store: Store
         do {
-            store = try makeStore(options.databasePath)
+            store = try await makeStore(options.databasePath)
         } catch {
             FileHandle.standardError.write(Data("offload worker: cannot open the task database: \(error)\n".utf8))
             exit(WorkerExitCode.databaseUnavailable)

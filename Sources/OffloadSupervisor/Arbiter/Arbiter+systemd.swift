@@ -46,7 +46,7 @@ extension Arbiter {
         }
     }
 
-    func statusLine(pending: [Offload.QueueCounts]?) -> String {
+    func statusLine(pending: [QueueCounts]?) -> String {
         queues.keys.sorted().map { name in
             let pool = queues[name]!
             var text = "\(name): \(activeWorkers(of: name).count)/\(pool.target) workers"

@@ -34,8 +34,8 @@ extension ConfigurationFile {
         try configurationValue(for: key, environment: environment)?.list()
     }
 
-    public func queueCounts(for key: String, environment: [String: String]) throws(ConfigurationError) -> QueueCounts? {
-        try configurationValue(for: key, environment: environment)?.queueCounts()
+    public func workerCounts(for key: String, environment: [String: String]) throws(ConfigurationError) -> WorkerCounts? {
+        try configurationValue(for: key, environment: environment)?.workerCounts()
     }
 
     /// `OFFLOAD_…` variables in `environment` that match no key, such as a misspelt `OFFLOAD_GRACEFULL_TIMEOUT`.

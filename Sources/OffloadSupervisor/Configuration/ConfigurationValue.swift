@@ -5,7 +5,7 @@
 /// file share the same syntax and messages:
 ///
 /// ```swift
-/// let counts = try ConfigurationValue("email=6", key: "workers", source: .commandLine(flag: "--workers")).queueCounts()
+/// let counts = try ConfigurationValue("email=6", key: "workers", source: .commandLine(flag: "--workers")).workerCounts()
 /// ```
 public struct ConfigurationValue: Sendable, Equatable {
     public let text: String
@@ -84,9 +84,9 @@ public struct ConfigurationValue: Sendable, Equatable {
         return items
     }
 
-    /// Worker counts per queue: `"default=2, email=4"`, or one number for every queue (`"3"`). See ``QueueCounts``.
-    public func queueCounts() throws(ConfigurationError) -> QueueCounts {
-        try QueueCounts(parsing: text, key: key, source: source)
+    /// Worker counts per queue: `"default=2, email=4"`, or one number for every queue (`"3"`). See ``WorkerCounts``.
+    public func workerCounts() throws(ConfigurationError) -> WorkerCounts {
+        try WorkerCounts(parsing: text, key: key, source: source)
     }
 
     func invalid(_ expected: String) -> ConfigurationError {

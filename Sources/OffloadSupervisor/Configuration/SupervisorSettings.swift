@@ -85,7 +85,7 @@ extension SupervisorSettings {
         case .product(let product, let packagePath): packagePath + "/.build/debug/" + product
         }
         var configuration = SupervisorConfiguration(database: database, workerExecutable: executable, queues: queues)
-        let counts = try flags.workers.map { try QueueCounts(parsing: $0, source: .commandLine(flag: "--workers")) } ?? file.queueCounts(for: "workers", environment: environment)
+        let counts = try flags.workers.map { try WorkerCounts(parsing: $0, source: .commandLine(flag: "--workers")) } ?? file.workerCounts(for: "workers", environment: environment)
         if let counts {
             switch counts {
             case .everyQueue(let count): configuration.defaultWorkerCount = count

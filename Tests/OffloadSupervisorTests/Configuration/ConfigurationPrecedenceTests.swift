@@ -41,12 +41,12 @@ struct ConfigurationPrecedenceTests {
         let environment = ["OFFLOAD_WORKERS": "email=4"]
         let flag: String? = "email=6"
 
-        let counts = try flag.map { try ConfigurationValue($0, key: "workers", source: .commandLine(flag: "--workers")).queueCounts() }
-            ?? Self.file.queueCounts(for: "workers", environment: environment)
+        let counts = try flag.map { try ConfigurationValue($0, key: "workers", source: .commandLine(flag: "--workers")).workerCounts() }
+            ?? Self.file.workerCounts(for: "workers", environment: environment)
 
         #expect(counts == .perQueue(["email": 6]))
-        #expect(try Self.file.queueCounts(for: "workers", environment: environment) == .perQueue(["email": 4]))
-        #expect(try Self.file.queueCounts(for: "workers", environment: [:]) == .perQueue(["default": 2]))
+        #expect(try Self.file.workerCounts(for: "workers", environment: environment) == .perQueue(["email": 4]))
+        #expect(try Self.file.workerCounts(for: "workers", environment: [:]) == .perQueue(["default": 2]))
     }
 
     @Test("a bad value from the environment names the variable, not the file")

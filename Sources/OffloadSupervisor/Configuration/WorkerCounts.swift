@@ -5,7 +5,7 @@
 /// - `"default=2, email=4"`: per queue. A queue the list does not name gets the caller's default (1).
 ///
 /// Zero is allowed and means "run no worker for this queue", which pauses it without removing it from `queues`.
-public enum QueueCounts: Sendable, Hashable, CustomStringConvertible {
+public enum WorkerCounts: Sendable, Hashable, CustomStringConvertible {
     case everyQueue(Int)
     case perQueue([String: Int])
 

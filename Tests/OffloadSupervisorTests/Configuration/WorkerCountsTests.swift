@@ -1,13 +1,13 @@
 import OffloadSupervisor
 import Testing
 
-@Suite("QueueCounts")
-struct QueueCountsTests {
+@Suite("WorkerCounts")
+struct WorkerCountsTests {
     static let source = ConfigurationSource.file(path: "/etc/offload/offload.conf", line: 12)
 
     @Test("queue=count pairs give each named queue its count")
     func perQueueCounts() throws {
-        let counts = try QueueCounts(parsing: "default=2, email=4", source: Self.source)
+        let counts = try WorkerCounts(parsing: "default=2, email=4", source: Self.source)
 
         #expect(counts == .perQueue(["default": 2, "email": 4]))
         #expect(counts.count(for: "email") == 4)
@@ -17,12 +17,12 @@ struct QueueCountsTests {
 
     @Test("spaces around names, counts and separators do not matter")
     func spacing() throws {
-        #expect(try QueueCounts(parsing: "  default = 2 ,email=4 ", source: Self.source) == .perQueue(["default": 2, "email": 4]))
+        #expect(try WorkerCounts(parsing: "  default = 2 ,email=4 ", source: Self.source) == .perQueue(["default": 2, "email": 4]))
     }
 
     @Test("a bare number applies to every queue")
     func everyQueue() throws {
-        let counts = try QueueCounts(parsing: "3", source: Self.source)
+        let counts = try WorkerCounts(parsing: "3", source: Self.source)
 
         #expect(counts == .everyQueue(3))
         #expect(counts.count(for: "anything") == 3)
@@ -30,7 +30,7 @@ struct QueueCountsTests {
 
     @Test("zero pauses a queue")
     func zeroIsAllowed() throws {
-        #expect(try QueueCounts(parsing: "email=0", source: Self.source).count(for: "email") == 0)
+        #expect(try WorkerCounts(parsing: "email=0", source: Self.source).count(for: "email") == 0)
     }
 
     @Test("a malformed list is an error naming the bad item and where it came from", arguments: [
@@ -46,7 +46,7 @@ struct QueueCountsTests {
         ("-2", "a whole number of at least 0"),
     ])
     func malformedCounts(text: String, detail: String) {
-        let error = #expect(throws: ConfigurationError.self) { try QueueCounts(parsing: text, source: Self.source) }
+        let error = #expect(throws: ConfigurationError.self) { try WorkerCounts(parsing: text, source: Self.source) }
 
         #expect(error?.code == .invalidValue)
         #expect(error?.line == 12)
@@ -56,11 +56,11 @@ struct QueueCountsTests {
 
     @Test("the ctl scale syntax parses with the same rules and names its source")
     func scaleCommandSyntax() throws {
-        let counts = try QueueCounts(parsing: "email=6", key: "scale", source: .commandLine(flag: "ctl scale"))
+        let counts = try WorkerCounts(parsing: "email=6", key: "scale", source: .commandLine(flag: "ctl scale"))
         #expect(counts == .perQueue(["email": 6]))
 
         let error = #expect(throws: ConfigurationError.self) {
-            try QueueCounts(parsing: "email=lots", key: "scale", source: .commandLine(flag: "ctl scale"))
+            try WorkerCounts(parsing: "email=lots", key: "scale", source: .commandLine(flag: "ctl scale"))
         }
         #expect(error?.message.contains("for scale (from command-line flag ctl scale)") == true)
     }
