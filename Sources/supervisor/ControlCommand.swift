@@ -21,13 +21,17 @@ struct ControlCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The task database, to find the default control socket.")
     var database: String?
 
+    @Option(name: .long, help: "The supervisor's configuration file, to find its control socket (default: $OFFLOAD_CONFIG).")
+    var config: String?
+
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let databasePath = database ?? environment["OFFLOAD_DATABASE"] ?? "offload.sqlite3"
-        let socket = controlSocket ?? environment["OFFLOAD_CONTROL_SOCKET"]
+        let file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
+        let databasePath = database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
+        let socket = controlSocket ?? file.string(for: "control-socket", environment: environment)
             ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("offload-supervisor.sock").path
         let request: ControlRequest
         switch command {

@@ -79,7 +79,10 @@ struct ClaimTests {
 
         let retriedRecord = try fixture.record(retried.id)
         #expect(retriedRecord.status == .pending)
-        #expect(retriedRecord.errors == [error])
+        let stored = try #require(retriedRecord.errors.first)
+        #expect(retriedRecord.errors.count == 1)
+        #expect((stored.exceptionType, stored.message, stored.attempt, stored.workerID) == (error.exceptionType, error.message, error.attempt, error.workerID))
+        #expect(abs(stored.failedAt.timeIntervalSince(error.failedAt)) < 0.001, "stored to the millisecond")
         #expect(abs(retriedRecord.runAfter.timeIntervalSince(retryAt)) < 0.001)
 
         let failedRecord = try fixture.record(failed.id)

@@ -21,34 +21,26 @@ final class SupervisorProcess: Sendable {
         arguments extra: [String] = [],
         directory: TemporaryDirectory = TemporaryDirectory("offload-supervisor"),
         worker: String = BuiltProducts.path(of: "TestWorker"),
-        environment extraEnvironment: [String: String] = [:]
+        environment: [String: String] = [:]
     ) async throws -> SupervisorProcess {
-        let database = directory.file("tasks.sqlite3")
-        let controlSocket = directory.file("ctl.sock")
-        let runLog = directory.file("runs.log")
-        let store = try SQLiteTaskStore(path: database)
-        var environment = ProcessInfo.processInfo.environment
-        environment["OFFLOAD_TEST_RUN_LOG"] = runLog
-        environment["NOTIFY_SOCKET"] = nil
-        environment.merge(extraEnvironment) { $1 }
         let arguments = [
-            "--database", database, "--worker", worker, "--control-socket", controlSocket,
+            "--worker", worker,
             "--queues", queues.map(\.key).joined(separator: ","),
             "--workers", queues.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
-            "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10",
-            "--log-color", "never", "--no-reload",
+            "--no-reload",
         ] + extra
-        let process = try await ChildProcess.spawn(SpawnRequest(
-            executable: BuiltProducts.path(of: "supervisor"), arguments: arguments,
-            environment: environment, workingDirectory: directory.path, output: .pipe))
-        let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
-        supervisor.capture()
-        return supervisor
+        return try await launch(arguments, in: directory, workingDirectory: directory.path, environment: environment)
     }
 
     /// Starts the supervisor in development mode in a Swift package: it builds the worker product
     /// itself and rebuilds it when the sources change.
     static func startDevelopment(packagePath: String, product: String, directory: TemporaryDirectory = TemporaryDirectory("offload-dev")) async throws -> SupervisorProcess {
+        let arguments = ["--worker-product", product, "--queues", "default", "--workers", "default=1", "--reload"]
+        return try await launch(arguments, in: directory, workingDirectory: packagePath, environment: [:])
+    }
+
+    /// Spawns `supervisor` on a database, control socket and run log in `directory`, with test-friendly timings.
+    private static func launch(_ arguments: [String], in directory: TemporaryDirectory, workingDirectory: String, environment extra: [String: String]) async throws -> SupervisorProcess {
         let database = directory.file("tasks.sqlite3")
         let controlSocket = directory.file("ctl.sock")
         let runLog = directory.file("runs.log")
@@ -56,14 +48,14 @@ final class SupervisorProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["OFFLOAD_TEST_RUN_LOG"] = runLog
         environment["NOTIFY_SOCKET"] = nil
-        let arguments = [
-            "--database", database, "--control-socket", controlSocket, "--worker-product", product,
-            "--queues", "default", "--workers", "default=1", "--reload",
+        environment.merge(extra) { $1 }
+        let common = [
+            "--database", database, "--control-socket", controlSocket,
             "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10", "--log-color", "never",
         ]
         let process = try await ChildProcess.spawn(SpawnRequest(
-            executable: BuiltProducts.path(of: "supervisor"), arguments: arguments,
-            environment: environment, workingDirectory: packagePath, output: .pipe))
+            executable: BuiltProducts.path(of: "supervisor"), arguments: common + arguments,
+            environment: environment, workingDirectory: workingDirectory, output: .pipe))
         let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
         supervisor.capture()
         return supervisor
