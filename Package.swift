@@ -50,6 +50,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // Opens the store a `--database` value names: a SQLite path, or a postgres:// URL. Used by executables only.
+        .target(
+            name: "OffloadStores",
+            dependencies: ["Offload", "OffloadSQLite", "OffloadPostgres"],
+            swiftSettings: strictSettings),
+
         // C shims for libc calls Swift cannot make (variadic prctl).
         .target(name: "CSystemShims"),
 
@@ -81,14 +87,14 @@ let package = Package(
         .executableTarget(
             name: "supervisor",
             dependencies: [
-                "OffloadSupervisor", "OffloadSQLite",
+                "OffloadSupervisor", "OffloadStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "offload",
             dependencies: [
-                "Offload", "OffloadSQLite",
+                "Offload", "OffloadSQLite", "OffloadStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -100,7 +106,7 @@ let package = Package(
         // A worker with tasks that misbehave on purpose (crash, hang, fail), for the integration tests.
         .executableTarget(
             name: "TestWorker",
-            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            dependencies: ["Offload", "OffloadWorker", "OffloadStores"],
             swiftSettings: strictSettings),
 
         // Throughput, latency, memory and scale against the SQLite limit: `Benchmarks/run` builds and runs it.
@@ -131,7 +137,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadPostgresTests",
-            dependencies: ["Offload", "OffloadPostgres", "OffloadTesting"],
+            dependencies: ["Offload", "OffloadPostgres", "OffloadSupervisor", "OffloadTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadWorkerTests",

@@ -39,7 +39,10 @@ struct DrainBenchmark {
                 section: Self.section, name: "\(workers) worker\(workers == 1 ? "" : "s")", value: median.rate, unit: "tasks/s",
                 display: "\(Units.rate(median.rate)) tasks/s" + (runs.count > 1 ? " (runs \(sorted.map { Units.rate($0.rate) }.joined(separator: ", ")))" : ""),
                 target: isTarget ? "≥ \(Units.rate(Self.target)) tasks/s" : nil, met: isTarget ? median.rate >= Self.target : nil,
-                note: "\(String(format: "%.1f", median.rate / limits.claimCompletePairs))× the 1-per-transaction limit, \(Int((median.rate / limits.batchedClaimComplete * 100).rounded()))% of the batched ceiling; mean claim batch \(String(format: "%.1f", stats.meanBatch)); split \(stats.perWorker.map(String.init).joined(separator: "/")); CPU per task: workers \(Int((median.workerCPU / Double(count) * 1e6).rounded())) µs, supervisor \(Int((median.supervisorCPU / Double(count) * 1e6).rounded())) µs; longest pause \(Units.milliseconds(stats.longestPause))"))
+                note: "\(String(format: "%.1f", median.rate / limits.claimCompletePairs))× the 1-per-transaction limit, \(Int((median.rate / limits.batchedClaimComplete * 100).rounded()))% of the batched ceiling; mean claim batch \(String(format: "%.1f", stats.meanBatch)); split \(stats.perWorker.map(String.init).joined(separator: "/")); CPU per task: workers \(Int((median.workerCPU / Double(count) * 1e6).rounded())) µs, supervisor \(Int((median.supervisorCPU / Double(count) * 1e6).rounded())) µs; first claim after \(Units.milliseconds(stats.firstClaim)); longest pause \(Units.milliseconds(stats.longestPause))"))
+            for run in runs where run.statistics.firstClaim > 100 {
+                report.note("drain with \(workers) worker(s): the first claim came \(Units.milliseconds(run.statistics.firstClaim)) after the commit (a missed wake-up; the idle poll is 5 s)")
+            }
             if let duplicate = runs.first(where: { $0.statistics.maxAttempts != 1 }) {
                 report.note("drain with \(workers) workers: a task was attempted \(duplicate.statistics.maxAttempts) times (a duplicate claim?)")
             }
@@ -104,6 +107,8 @@ struct DrainStatistics {
     var maxAttempts: Int
     /// The longest time, in milliseconds, in which no task finished: a stalled worker shows here.
     var longestPause: Double
+    /// Milliseconds from the commit of the tasks to the first claim: how long the idle workers took to wake.
+    var firstClaim: Double
 
     static func read(from store: SQLiteTaskStore, committedAt: Int64) throws -> DrainStatistics {
         try store.pool.read { db in
@@ -124,7 +129,8 @@ struct DrainStatistics {
                 meanBatch: Double(tasks) / Double(max(1, claims)),
                 perWorker: perWorker,
                 maxAttempts: row[3],
-                longestPause: Double(longestPause) / 1_000)
+                longestPause: Double(longestPause) / 1_000,
+                firstClaim: Double(firstStart - committedAt) / 1_000)
         }
     }
 }

@@ -19,10 +19,10 @@ import ServiceLifecycle
 /// The process exits 0 after a graceful stop, 64 for bad flags, 69 when the database cannot be
 /// opened (see ``WorkerExitCode``); the message on standard error says why.
 public enum WorkerCommand {
-    public static func main<Store: TaskStore>(
+    public static func main(
         registry: TaskRegistry,
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
-        makeStore: @Sendable (String) async throws -> Store
+        makeStore: @Sendable (String) async throws -> any TaskStore
     ) async -> Never {
         // A write to the status pipe of a dead supervisor must fail with EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
@@ -51,14 +51,18 @@ public enum WorkerCommand {
         }
         let logger = Logger(label: "offload.worker")
 
-        let store: Store
+        let store: any TaskStore
         do {
             store = try await makeStore(options.databasePath)
         } catch {
             FileHandle.standardError.write(Data("offload worker: cannot open the task database: \(error)\n".utf8))
             exit(WorkerExitCode.databaseUnavailable)
         }
+        await serve(store, registry: registry, configuration: configuration, logger: logger)
+    }
 
+    /// Runs the worker until it is stopped; generic so the claim loop calls the concrete store directly.
+    private static func serve<Store: TaskStore>(_ store: Store, registry: TaskRegistry, configuration: WorkerConfiguration, logger: Logger) async -> Never {
         let worker = Worker(store: store, registry: registry, configuration: configuration, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

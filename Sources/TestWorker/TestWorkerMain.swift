@@ -1,6 +1,6 @@
 import Foundation
 import Offload
-import OffloadSQLite
+import OffloadStores
 import OffloadWorker
 
 /// A worker whose tasks misbehave on purpose, so integration tests can drive real processes
@@ -21,7 +21,7 @@ struct TestWorkerMain {
         registry.register(Crash.self)
         registry.register(FailTimes.self)
         registry.register(ReturnNaN.self)
-        await WorkerCommand.main(registry: registry) { path in try SQLiteTaskStore(path: path) }
+        await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }
 

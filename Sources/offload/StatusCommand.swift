@@ -17,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openStore()
+        let store = try await database.openStore()
         let status = Status(workers: try await store.workers(), queues: try await store.counts())
         if json {
             print(try RecordFormatting.json(status))

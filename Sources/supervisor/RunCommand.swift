@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Offload
 import OffloadSQLite
+import OffloadStores
 import OffloadSupervisor
 
 /// `supervisor [run] --queue-name "*"`: the main command.
@@ -22,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Configuration file.")
     var config: String?
 
-    @Option(name: .long, help: "The task database (SQLite file).")
+    @Option(name: .long, help: "The task database: a SQLite file, or a postgres:// URL (keep the password out of it: $PGPASSWORD or a password file).")
     var database: String?
 
     @Option(name: .long, help: "Path of the worker executable.")
@@ -64,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The control socket for `supervisor ctl`.")
     var controlSocket: String?
 
+    @Option(name: .long, help: "Seconds after which a registered worker that stopped heartbeating (another host's) has its tasks recovered.")
+    var staleWorkerTimeout: Double?
+
     @Flag(inversion: .prefixedNo, help: "Watch the package's sources and rebuild the worker on change (development).")
     var reload: Bool?
 
@@ -92,14 +97,14 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw CleanExit.message("supervisor: \(error)")
         }
-        let store: SQLiteTaskStore
+        let store: any TaskStore
         do {
             if case .product(let product, let packagePath) = settings.workerSource {
                 try await WorkerBuild.ensureBuilt(product: product, packagePath: packagePath, always: settings.reload != nil, logger: logger)
             }
             var storeConfiguration = SQLiteStoreConfiguration()
             storeConfiguration.watchesWAL = false
-            store = try SQLiteTaskStore(path: settings.configuration.database, configuration: storeConfiguration)
+            store = try await TaskStoreLocation.open(settings.configuration.database, sqlite: storeConfiguration)
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)
@@ -146,6 +151,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.maxTasksPerWorker = maxTasksPerWorker
         flags.maxWorkerMemory = maxWorkerMemory
         flags.controlSocket = controlSocket
+        flags.staleWorkerTimeout = staleWorkerTimeout
         flags.reload = reload
         flags.logColor = logColor
         return try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)

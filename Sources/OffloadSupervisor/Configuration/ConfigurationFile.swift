@@ -44,7 +44,7 @@ public struct ConfigurationFile: Sendable, Equatable {
         "database", "worker", "worker-product", "queues", "workers", "concurrency",
         "graceful-timeout", "heartbeat-interval", "heartbeat-timeout", "timeout-grace",
         "max-tasks-per-worker", "max-worker-memory",
-        "restart-backoff-initial", "restart-backoff-max", "startup-failure-limit",
+        "restart-backoff-initial", "restart-backoff-max", "startup-failure-limit", "stale-worker-timeout",
         "control-socket", "reload", "watch", "ignore", "log-color",
     ]
 

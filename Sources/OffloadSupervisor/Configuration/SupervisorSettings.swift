@@ -1,4 +1,5 @@
 import Foundation
+import Offload
 
 /// Values given on the command line; each one wins over the environment and the configuration file.
 public struct SupervisorFlags: Sendable, Equatable {
@@ -17,6 +18,7 @@ public struct SupervisorFlags: Sendable, Equatable {
     public var maxTasksPerWorker: Int?
     public var maxWorkerMemory: Int?
     public var controlSocket: String?
+    public var staleWorkerTimeout: Double?
     public var reload: Bool?
     public var logColor: String?
 
@@ -57,7 +59,9 @@ extension SupervisorSettings {
         func absolute(_ path: String, relativeTo base: String = workingDirectory) -> String {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
         }
-        let database = absolute(flags.database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3")
+        let databaseValue = flags.database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
+        // A URL (postgres://…) names a server, not a file: leave it as it is.
+        let database = databaseValue.contains("://") ? databaseValue : absolute(databaseValue)
         let packagePath = absolute(flags.packagePath ?? workingDirectory)
         let isPackage = FileManager.default.fileExists(atPath: packagePath + "/Package.swift")
 
@@ -115,6 +119,11 @@ extension SupervisorSettings {
         if let value = try file.duration(for: "restart-backoff-initial", environment: environment) { configuration.restartBackoffInitial = value }
         if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
         if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1) { configuration.startupFailureLimit = value }
+        if let value = try seconds(flags.staleWorkerTimeout, "stale-worker-timeout") { configuration.staleWorkerTimeout = value }
+        // Workers record a heartbeat in the registry every 5 s: a shorter timeout would recover live workers' tasks.
+        guard configuration.staleWorkerTimeout >= .seconds(10) else {
+            throw ConfigurationError(.invalidValue, "stale-worker-timeout (\(configuration.staleWorkerTimeout.formatted)) must be at least 10 s: workers record their heartbeat every 5 s, so a shorter timeout would take tasks from live workers.")
+        }
         guard configuration.heartbeatTimeout > configuration.heartbeatInterval else {
             throw ConfigurationError(.invalidValue, "heartbeat-timeout (\(configuration.heartbeatTimeout.formatted)) must be longer than heartbeat-interval (\(configuration.heartbeatInterval.formatted)), or every worker would look hung.")
         }
