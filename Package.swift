@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "offload", targets: ["offload"]),
         .executable(name: "example-worker", targets: ["ExampleWorker"]),
         .executable(name: "offload-benchmark", targets: ["OffloadBenchmark"]),
+        .executable(name: "offload-benchmark-worker", targets: ["OffloadBenchmarkWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -119,6 +120,12 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Benchmarks/OffloadBenchmark",
+            swiftSettings: strictSettings),
+        // The worker the benchmark's supervisor runs: one no-op task, SQLite only, as a small deployment's worker.
+        .executableTarget(
+            name: "OffloadBenchmarkWorker",
+            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            path: "Benchmarks/OffloadBenchmarkWorker",
             swiftSettings: strictSettings),
 
         // Test kit shared by every test target.

@@ -3,13 +3,13 @@ import Foundation
 /// The benchmark's flags. `Benchmarks/run` passes all of them; by hand:
 ///
 /// ```
-/// offload-benchmark --supervisor .build-bench/release/supervisor --worker .build-bench/release/TestWorker \
+/// offload-benchmark --supervisor .build-bench/release/supervisor --worker .build-bench/release/offload-benchmark-worker \
 ///     --directory .build-bench/runs/manual [--quick] [--json Benchmarks/results/latest.json]
 /// ```
 struct BenchmarkOptions {
     /// The release `supervisor` executable.
     var supervisor: String
-    /// A worker executable that knows the `test.echo` task (the release `TestWorker`).
+    /// A worker executable that knows the `benchmark.echo` task (the release `offload-benchmark-worker`).
     var worker: String
     /// Scratch directory for the databases; must not be tmpfs, or the figures say nothing about a disk.
     var directory: String

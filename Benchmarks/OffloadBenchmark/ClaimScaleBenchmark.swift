@@ -35,6 +35,7 @@ struct ClaimScaleBenchmark {
         let fillStart = clock.now
         try OffloadSQL.insertFinished(count: counts.scaleLargeTable - counts.scaleSmallTable, into: raw)
         let fillSeconds = (clock.now - fillStart).inSeconds
+        sync()
         let large = try measure(store, claims: counts.scaleClaims)
         let ratio = large.p50 / small.p50
         let flat = large.p50 <= small.p50 * Self.flatTolerance + 0.020

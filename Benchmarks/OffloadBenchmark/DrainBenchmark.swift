@@ -5,7 +5,7 @@ import OffloadSQLite
 
 /// Part 3, drain: how fast the real supervisor and its workers empty a queue of no-op tasks.
 ///
-/// The workers are started first and left idle; then `count` `test.echo` tasks are committed at once
+/// The workers are started first and left idle; then `count` `benchmark.echo` tasks are committed at once
 /// (one `enqueue(batch:)`), which wakes them through the WAL watch. The rate is `count` over the time
 /// from that commit to the last stored `finished_at`, so neither process start-up nor the coarse poll
 /// that waits for the end is counted.
@@ -59,22 +59,27 @@ struct DrainBenchmark {
         defer { database.remove() }
         let session = try await SupervisorSession.start(options: options, database: database, workers: workers)
         do {
-            // Let every worker reach its idle wait, as in production between bursts.
+            // Let every worker reach its idle wait, as in production between bursts, and write back
+            // what earlier parts left dirty so that the kernel's flushing does not compete with the drain.
+            sync()
             try await Task.sleep(for: .milliseconds(500))
-            let pids = try session.workerPIDs() + [session.process.pid]
-            let before = pids.compactMap(ProcessSample.read)
+            let workerPIDs = try session.workerPIDs()
+            let supervisorPID = session.process.pid
+            let before = workerPIDs.map(ProcessSample.read)
+            let supervisorBefore = ProcessSample.read(pid: supervisorPID)
             _ = try session.store.enqueue(batch: (0..<count).map(EnqueueBenchmark.echoRequest))
             let committedAt = WallClock.micros()
             try await session.waitUntilSuccessful(count, timeout: .seconds(600))
-            let after = pids.compactMap(ProcessSample.read)
+            let after = workerPIDs.map(ProcessSample.read)
+            let supervisorAfter = ProcessSample.read(pid: supervisorPID)
             let statistics = try DrainStatistics.read(from: session.store, committedAt: committedAt)
             await session.stop()
             return DrainRun(
                 rate: Double(count) / statistics.seconds,
                 statistics: statistics,
-                workerCPU: zip(before.dropLast(), after.dropLast()).map { $1.cpuSeconds - $0.cpuSeconds }.reduce(0, +),
-                supervisorCPU: (after.last?.cpuSeconds ?? 0) - (before.last?.cpuSeconds ?? 0),
-                footprint: ProcessFootprint(supervisor: after.last, worker: after.first))
+                workerCPU: zip(before, after).map { ($1?.cpuSeconds ?? 0) - ($0?.cpuSeconds ?? 0) }.reduce(0, +),
+                supervisorCPU: (supervisorAfter?.cpuSeconds ?? 0) - (supervisorBefore?.cpuSeconds ?? 0),
+                footprint: ProcessFootprint(supervisor: supervisorAfter, worker: after.first ?? nil))
         } catch {
             await session.stop()
             throw error

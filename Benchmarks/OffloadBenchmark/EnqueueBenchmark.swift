@@ -32,7 +32,7 @@ struct EnqueueBenchmark {
     }
 
     static func echoRequest(_ value: Int) -> TaskRequest {
-        TaskRequest(taskName: "test.echo", arguments: #"{"value":"\#(value)"}"#)
+        TaskRequest(taskName: BenchmarkTask.name, arguments: #"{"value":"\#(value)"}"#)
     }
 
     private func measureBulk(count: Int) throws -> Double {

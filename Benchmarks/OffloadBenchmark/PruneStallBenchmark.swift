@@ -21,6 +21,7 @@ struct PruneStallBenchmark {
         let request = PruneRequest(age: .seconds(86_400))
         Console.line("\n[6] Prune the history (chunks of \(request.chunkSize)) while another connection enqueues")
 
+        sync()
         async let samples = writer.run()
         try await Task.sleep(for: .milliseconds(300))
         let clock = ContinuousClock()

@@ -28,6 +28,7 @@ struct SQLiteLimitBenchmark {
 
     func run(report: BenchmarkReport) throws -> Limits {
         Console.line("\n[1] SQLite limit: raw prepared statements on Offload's schema")
+        sync()
         let rounds = try SingleRowWriteRounds.measure(directory: directory, count: counts.limitWrites)
         report.add(Figure(
             section: Self.section, name: "single-row write transactions", value: rounds.raw, unit: "tx/s",

@@ -67,9 +67,9 @@ enum OffloadSQL {
         WHERE id = ?3 AND status = 'RUNNING' AND worker_id = ?4
         """
 
-    /// Binds a `test.echo` task like the one the benchmarks enqueue.
+    /// Binds a `benchmark.echo` task like the one the benchmarks enqueue.
     static func bindPending(_ statement: RawStatement, now: Int64) {
-        statement.bind("test.echo", at: 1)
+        statement.bind(BenchmarkTask.name, at: 1)
         statement.bind(TaskOptions.defaultQueueName, at: 2)
         statement.bind(TaskOptions.defaultBackend, at: 3)
         statement.bind(0, at: 4)
@@ -96,7 +96,7 @@ enum OffloadSQL {
                 INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, return_value,
                                           enqueued_at, run_after, started_at, finished_at, last_attempted_at,
                                           attempts, worker_id, worker_ids)
-                SELECT 'test.echo', 'default', 'default', 0, 'SUCCESSFUL', '{"value":"x"}', '"x"',
+                SELECT '\(BenchmarkTask.name)', 'default', 'default', 0, 'SUCCESSFUL', '{"value":"x"}', '"x"',
                        \(twoDaysAgo) + i, \(twoDaysAgo) + i, \(twoDaysAgo) + i, \(twoDaysAgo) + i + 50, \(twoDaysAgo) + i,
                        1, 'benchmark.history', '["benchmark.history"]'
                 FROM n;
@@ -116,4 +116,10 @@ enum WallClock {
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
     }
+}
+
+/// The task every benchmark enqueues: `benchmark.echo` of `offload-benchmark-worker`, which returns its
+/// `value` argument (JSON in, JSON out, no work).
+enum BenchmarkTask {
+    static let name = "benchmark.echo"
 }

@@ -28,7 +28,13 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     public convenience init(path: String, configuration: SQLiteStoreConfiguration = SQLiteStoreConfiguration()) throws {
         try DatabaseFile.prepare(path: path, readOnly: configuration.readOnly)
         var grdb = Configuration()
-        grdb.busyMode = .timeout(configuration.busyTimeout.seconds)
+        // Retry every millisecond rather than SQLite's default back-off (up to 100 ms between tries), which lets a
+        // busy writer such as a chunked prune win the lock again and again while another writer sleeps.
+        let busyTimeout = configuration.busyTimeout.seconds
+        grdb.busyMode = .callback { tries in
+            usleep(1_000)
+            return Double(tries) * 0.001 < busyTimeout
+        }
         grdb.readonly = configuration.readOnly
         grdb.label = "offload"
         grdb.prepareDatabase { db in

@@ -6,7 +6,8 @@ import OffloadWorker
 extension Arbiter {
     /// A status line from a worker: every line counts as a heartbeat.
     func handle(_ event: WorkerEvent, from serial: Int) {
-        guard var worker = workers[serial] else { return }
+        // Taken out and put back so the sets inside are mutated in place, not copied per line.
+        guard var worker = workers.removeValue(forKey: serial) else { return }
         let now = ContinuousClock.now
         worker.lastHeartbeat = now
         switch event {
@@ -22,7 +23,7 @@ extension Arbiter {
         case .started(let id, let timeout):
             let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
             worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
-            worker.started.insert(TaskResultID(id))
+            worker.recordStarted(TaskResultID(id))
         case .finished(let id):
             worker.running[TaskResultID(id)] = nil
             worker.tasksDone += 1
