@@ -253,3 +253,23 @@ public struct QueueCounts: Sendable, Equatable, Codable {
         self.failed = failed
     }
 }
+
+extension QueueCounts {
+    /// Folds `(queue, status, count)` rows, as a `GROUP BY queue_name, status` returns them, into one
+    /// entry per queue sorted by name; rows with an unknown status are skipped.
+    public static func tally(_ rows: [(queue: String, status: String, count: Int)]) -> [QueueCounts] {
+        var byQueue: [String: QueueCounts] = [:]
+        for row in rows {
+            var counts = byQueue[row.queue] ?? QueueCounts(queueName: row.queue)
+            switch TaskStatus(rawValue: row.status) {
+            case .pending: counts.pending = row.count
+            case .running: counts.running = row.count
+            case .successful: counts.successful = row.count
+            case .failed: counts.failed = row.count
+            case nil: break
+            }
+            byQueue[row.queue] = counts
+        }
+        return byQueue.values.sorted { $0.queueName < $1.queueName }
+    }
+}

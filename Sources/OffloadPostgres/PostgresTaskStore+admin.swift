@@ -29,21 +29,11 @@ extension PostgresTaskStore {
 
     public func counts() async throws -> [QueueCounts] {
         try await withConnection { [self] connection in
-            var byQueue: [String: QueueCounts] = [:]
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT queue_name, status, count(*) FROM \(names.task) GROUP BY queue_name, status"), logger: logger).collect()
-            for row in rows {
+            return QueueCounts.tally(try rows.map { row in
                 let (queue, status, count) = try row.decode((String, String, Int).self)
-                var counts = byQueue[queue] ?? QueueCounts(queueName: queue)
-                switch TaskStatus(rawValue: status) {
-                case .pending: counts.pending = count
-                case .running: counts.running = count
-                case .successful: counts.successful = count
-                case .failed: counts.failed = count
-                case nil: break
-                }
-                byQueue[queue] = counts
-            }
-            return byQueue.values.sorted { $0.queueName < $1.queueName }
+                return (queue: queue, status: status, count: count)
+            })
         }
     }
 

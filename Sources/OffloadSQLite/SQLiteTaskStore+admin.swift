@@ -19,37 +19,8 @@ extension SQLiteTaskStore {
 
     public func counts() async throws -> [QueueCounts] {
         try read { db in
-            var byQueue: [String: QueueCounts] = [:]
             let rows = try Row.fetchAll(db, sql: "SELECT queue_name, status, COUNT(*) FROM offload_task GROUP BY queue_name, status")
-            for row in rows {
-                let queue: String = row[0]
-                let status: String = row[1]
-                let count: Int = row[2]
-                var counts = byQueue[queue] ?? QueueCounts(queueName: queue)
-                switch TaskStatus(rawValue: status) {
-                case .pending: counts.pending = count
-                case .running: counts.running = count
-                case .successful: counts.successful = count
-                case .failed: counts.failed = count
-                case nil: break
-                }
-                byQueue[queue] = counts
-            }
-            return byQueue.values.sorted { $0.queueName < $1.queueName }
-        }
-    }
-
-    /// Pending and running counts per queue, read from the partial indexes (cheap with millions of finished rows).
-    public func activeCounts() throws -> [QueueCounts] {
-        try read { db in
-            var byQueue: [String: QueueCounts] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT queue_name, COUNT(*) FROM offload_task WHERE status = 'PENDING' GROUP BY queue_name") {
-                byQueue[row[0], default: QueueCounts(queueName: row[0])].pending = row[1]
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT queue_name, COUNT(*) FROM offload_task WHERE status = 'RUNNING' GROUP BY queue_name") {
-                byQueue[row[0], default: QueueCounts(queueName: row[0])].running = row[1]
-            }
-            return byQueue.values.sorted { $0.queueName < $1.queueName }
+            return QueueCounts.tally(rows.map { (queue: $0[0], status: $0[1], count: $0[2]) })
         }
     }
 

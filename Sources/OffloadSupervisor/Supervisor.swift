@@ -88,15 +88,9 @@ public final class Supervisor: Service {
                     }
                 }
                 await arbiter.reconcile(group: &group)
-                // A second sweep soon after start-up catches workers of a dead predecessor that were still exiting.
-                var nextSweep = ContinuousClock.now + .seconds(3)
                 for await event in events {
                     await arbiter.handle(event, group: &group)
                     if arbiter.isFinished { break }
-                    if case .tick = event, ContinuousClock.now >= nextSweep {
-                        nextSweep = .now + configuration.staleWorkerTimeout / 2
-                        await arbiter.sweepRegistry()
-                    }
                 }
                 group.cancelAll()
             }
@@ -141,6 +135,7 @@ extension Arbiter {
             checkMemoryOccasionally()
             pingWatchdog()
             await updateStatus()
+            await sweepRegistryWhenDue()
         case .control(let request, let reply):
             reply(handle(request))
         case .replaceAllWorkers(let reason, let onReady):
@@ -163,8 +158,15 @@ extension Arbiter {
 
     func checkMemoryOccasionally() {
         let now = ContinuousClock.now
-        guard now - lastRegistryCheck >= .seconds(1) else { return }
-        lastRegistryCheck = now
+        guard now - lastMemoryCheck >= .seconds(1) else { return }
+        lastMemoryCheck = now
         checkMemory()
+    }
+
+    /// The registry sweep at start-up + 3 s, then every half stale-worker timeout.
+    func sweepRegistryWhenDue() async {
+        guard ContinuousClock.now >= nextRegistrySweep else { return }
+        nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
+        await sweepRegistry()
     }
 }

@@ -14,7 +14,6 @@ extension Arbiter {
         case .ready:
             if worker.state == .starting {
                 worker.state = .ready
-                worker.readyAt = now
                 queues[worker.queue]?.consecutiveStartupFailures = 0
                 logger.info("worker ready", metadata: metadata(worker).merging(["startup": "\((now - worker.spawnedAt).formatted)"]) { $1 })
             }

@@ -32,12 +32,11 @@ final class Arbiter {
     let supervisorID: String
     /// A replacement of every queue's workers under way, with who to tell when it ends.
     var swap: GenerationSwap?
-    /// Queues still to replace after the current swap (SIGHUP restarts one queue at a time).
     var lastStatusNotification: ContinuousClock.Instant = .now - .seconds(3600)
-    var lastRegistryCheck: ContinuousClock.Instant = .now
     var lastStatusLine = ""
-    var notifiedReady = false
-    var pendingReloadReady = false
+    var lastMemoryCheck: ContinuousClock.Instant = .now
+    /// A second sweep soon after start-up catches workers of a dead predecessor that were still exiting.
+    var nextRegistrySweep: ContinuousClock.Instant = .now + .seconds(3)
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration

@@ -44,7 +44,6 @@ struct ManagedWorker {
     let stderrTail: StderrTail
     let spawnedAt: ContinuousClock.Instant
     var state: State = .starting
-    var readyAt: ContinuousClock.Instant?
     var lastHeartbeat: ContinuousClock.Instant
     var running: [TaskResultID: RunningTask] = [:]
     /// Every attempt the worker reported starting, finished or not: a task it finished but whose
