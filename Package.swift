@@ -152,7 +152,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadSupervisorTests",
-            dependencies: ["Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting"],
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings),
     ]

@@ -3,12 +3,15 @@ import Foundation
 /// Durable task storage shared by the app, the workers and the supervisor.
 ///
 /// A store is the only thing workers and supervisors know about the database: the SQLite store
-/// and, later, a PostgreSQL one implement it. It holds the few operations they need; everything
+/// and the PostgreSQL store implement it. It holds the few operations they need; everything
 /// that is the same for every store lives in the worker runtime and the supervisor.
 ///
 /// Every operation is atomic: a task is claimed by one worker or none, and an outcome is recorded
 /// whole or not at all.
 public protocol TaskStore: TaskBackend {
+    /// Enqueues many tasks in one transaction, in order: all are stored, or none (a fan-out, an import).
+    func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord]
+
     /// Records finished attempts, then claims up to `claim.limit` ready tasks, in one write.
     ///
     /// Claiming marks the tasks RUNNING for `claim.workerID` and counts an attempt; the highest

@@ -60,7 +60,8 @@ public final class Supervisor: Service {
             configuration: configuration, store: store, logger: logger, events: continuation,
             notifier: SystemdNotifier(), reloadConfiguration: reloadConfiguration)
 
-        await arbiter.sweepRegistry()
+        // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
+        await arbiter.registrySweep()()
         let control = try configuration.controlSocket.map { path in
             try ControlServer.start(path: path) { request in
                 await withCheckedContinuation { reply in
@@ -125,7 +126,7 @@ extension Arbiter {
         case .worker(let serial, let workerEvent):
             handle(workerEvent, from: serial)
         case .workerExited(let serial, let status):
-            await handleExit(of: serial, status: status)
+            handleExit(of: serial, status: status, group: &group)
         case .signal(let signal):
             await handleSignal(signal)
         case .tick:
@@ -134,14 +135,16 @@ extension Arbiter {
             checkStopDeadline()
             checkMemoryOccasionally()
             pingWatchdog()
-            await updateStatus()
-            await sweepRegistryWhenDue()
+            startStatusUpdateWhenDue(group: &group)
+            startRegistrySweepWhenDue(group: &group)
         case .control(let request, let reply):
             reply(handle(request))
         case .replaceAllWorkers(let reason, let onReady):
             beginSwap(reason: reason, onReady: onReady)
         case .gracefulShutdown:
             beginShutdown(reason: "graceful shutdown")
+        case .storeWorkFinished(let finished):
+            handle(finished)
         }
         await reconcile(group: &group)
     }
@@ -161,12 +164,5 @@ extension Arbiter {
         guard now - lastMemoryCheck >= .seconds(1) else { return }
         lastMemoryCheck = now
         checkMemory()
-    }
-
-    /// The registry sweep at start-up + 3 s, then every half stale-worker timeout.
-    func sweepRegistryWhenDue() async {
-        guard ContinuousClock.now >= nextRegistrySweep else { return }
-        nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
-        await sweepRegistry()
     }
 }

@@ -4,22 +4,19 @@ import Offload
 import OffloadWorker
 
 extension Arbiter {
-    /// A worker ended: recover what it held, decide whether that was a crash, and let the
-    /// next reconcile replace it.
-    func handleExit(of serial: Int, status: ExitStatus) async {
+    /// A worker ended: start recovering what it held, decide whether that was a crash, and let the
+    /// next reconcile replace it (without waiting for the recovery).
+    func handleExit(of serial: Int, status: ExitStatus, group: inout DiscardingTaskGroup) {
         guard let worker = workers.removeValue(forKey: serial) else { return }
         close(worker.lifeline)
         queues[worker.queue]?.usedIndexes.remove(worker.index)
         let lifetime = ContinuousClock.now - worker.spawnedAt
         let reason = describe(worker.stopReason, status: status)
 
-        let recovered = await recoverTasks(of: worker, status: status, reason: reason)
+        startRecovery(of: worker, reason: reason, group: &group)
         var metadata = metadata(worker)
         metadata["status"] = "\(status)"
         metadata["lifetime"] = "\(lifetime.formatted)"
-        if !recovered.isEmpty {
-            metadata["recovered"] = "\(recovered.map { "#\($0.id) \($0.taskName) → \($0.newStatus)\($0.attemptCounted ? "" : " (never started)")" }.joined(separator: ", "))"
-        }
 
         switch worker.stopReason {
         case .some(let stop) where !stop.isFault:
@@ -50,30 +47,6 @@ extension Arbiter {
         pool.nextSpawnAllowed = max(pool.nextSpawnAllowed, .now + wait)
         queues[worker.queue] = pool
         logger.notice("replacing worker in \(wait.formatted)", metadata: ["queue": "\(worker.queue)", "crashes_in_a_row": "\(pool.consecutiveCrashes)"])
-    }
-
-    /// Settles every task the store still shows RUNNING for this worker.
-    func recoverTasks(of worker: ManagedWorker, status: ExitStatus, reason: String) async -> [RecoveredTask] {
-        var taskReasons: [TaskResultID: WorkerLoss.Reason] = [:]
-        if case .timeLimit(let id, let limit) = worker.stopReason {
-            taskReasons[id] = WorkerLoss.Reason(
-                exceptionType: TaskFailureKind.timedOut,
-                message: "The task exceeded its time limit of \(limit.formatted) and did not stop within \(configuration.timeoutGrace.formatted) of being cancelled, so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
-        }
-        let loss = WorkerLoss(
-            workerID: worker.id,
-            exceptionType: TaskFailureKind.workerDied,
-            message: "Worker \(worker.id) (pid \(worker.process.pid), queue \(worker.queue)) \(reason) while running this task.",
-            traceback: worker.stderrTail.text,
-            startedTaskIDs: worker.started,
-            taskReasons: taskReasons)
-        do {
-            return try await store.recoverTasks(of: loss, at: Date())
-        } catch {
-            // Left RUNNING, the tasks are picked up by the registry sweep once the database answers again.
-            logger.error("could not recover the tasks of worker \(worker.id): \(error); they will be recovered by the next sweep", metadata: metadata(worker))
-            return []
-        }
     }
 
     func describe(_ stop: ManagedWorker.StopReason?, status: ExitStatus) -> String {

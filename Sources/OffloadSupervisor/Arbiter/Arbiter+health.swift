@@ -57,24 +57,4 @@ extension Arbiter {
             stop(serial, reason: .recycledForMemory(mebibytes: resident), grace: configuration.gracefulTimeout + configuration.killGrace)
         }
     }
-
-    /// Recovers tasks of registered workers that are gone without this supervisor seeing them die:
-    /// a previous supervisor's, a standalone worker's, or another host's (stale heartbeat).
-    func sweepRegistry() async {
-        let host = self.host
-        let live = Set(workers.values.map(\.id))
-        do {
-            let recovered = try await store.recoverStaleWorkers(staleAfter: configuration.staleWorkerTimeout, at: Date()) { record in
-                if live.contains(record.id) { return true }
-                // On this host a dead pid settles it; elsewhere only the heartbeat's age can.
-                guard record.host == host else { return true }
-                return ProcessTable.isRunning(record.pid)
-            }
-            for task in recovered {
-                logger.warning("recovered task #\(task.id) \(task.taskName) of a lost worker → \(task.newStatus)")
-            }
-        } catch {
-            logger.error("could not sweep the registry of workers: \(error)")
-        }
-    }
 }

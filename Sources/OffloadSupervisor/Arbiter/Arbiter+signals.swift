@@ -93,6 +93,6 @@ extension Arbiter {
 
     /// The loop ends once stopping and every worker is gone.
     var isFinished: Bool {
-        isStopping && workers.isEmpty
+        isStopping && workers.isEmpty && workersBeingRecovered.isEmpty
     }
 }

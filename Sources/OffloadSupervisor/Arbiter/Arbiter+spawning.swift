@@ -139,5 +139,7 @@ extension Arbiter {
             logger.warning("worker for queue \(queue) died during start-up (\(failures) of \(configuration.startupFailureLimit) allowed in a row); next attempt in \(wait.formatted)", metadata: ["queue": "\(queue)"])
         }
         queues[queue] = pool
+        // A halted queue no longer holds up start-up: the others may be ready already.
+        if pool.haltReason != nil { maybeFinishStarting() }
     }
 }

@@ -32,20 +32,6 @@ extension Arbiter {
         self.watchdog = watchdog
     }
 
-    /// STATUS= with workers per queue and pending counts, when it changes (counts read every few seconds).
-    func updateStatus() async {
-        guard notifier.isEnabled else { return }
-        let now = ContinuousClock.now
-        guard now - lastStatusNotification >= .seconds(5) else { return }
-        lastStatusNotification = now
-        let pending = try? await store.counts()
-        let line = statusLine(pending: pending)
-        if line != lastStatusLine {
-            lastStatusLine = line
-            notify([.status(line)])
-        }
-    }
-
     func statusLine(pending: [QueueCounts]?) -> String {
         queues.keys.sorted().map { name in
             let pool = queues[name]!

@@ -37,6 +37,10 @@ final class Arbiter {
     var lastMemoryCheck: ContinuousClock.Instant = .now
     /// A second sweep soon after start-up catches workers of a dead predecessor that were still exiting.
     var nextRegistrySweep: ContinuousClock.Instant = .now + .seconds(3)
+    var registrySweepRunning = false
+    var statusCountsRunning = false
+    /// Exited workers whose tasks are being settled; shutdown waits for them.
+    var workersBeingRecovered: Set<String> = []
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration

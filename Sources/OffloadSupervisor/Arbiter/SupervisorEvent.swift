@@ -17,6 +17,17 @@ enum SupervisorEvent: Sendable {
     case replaceAllWorkers(reason: String, onReady: @Sendable (Result<Void, SwapFailure>) -> Void)
     /// The embedding `ServiceGroup` asked for a graceful shutdown.
     case gracefulShutdown
+    /// A store call the loop did not wait for has ended.
+    case storeWorkFinished(StoreWorkFinished)
+}
+
+/// Store calls that run beside the loop (see `Arbiter+storeWork.swift`).
+enum StoreWorkFinished: Sendable {
+    /// The tasks of an exited worker are settled, or could not be.
+    case recovery(workerID: String)
+    case registrySweep
+    /// Pending counts for systemd's STATUS= line; `nil` when the store did not answer.
+    case pendingCounts([QueueCounts]?)
 }
 
 /// Why new workers did not take over.

@@ -41,13 +41,20 @@ extension ConfigurationFile {
     /// `OFFLOAD_…` variables in `environment` that match no key, such as a misspelt `OFFLOAD_GRACEFULL_TIMEOUT`.
     ///
     /// Not an error, because the application may use `OFFLOAD_` variables of its own; the supervisor should log a
-    /// warning for each so a typo does not pass silently. The worker process contract's variables are not reported.
+    /// warning for each so a typo does not pass silently. Not reported: the worker process contract's variables,
+    /// the ones Offload reads outside this file (``otherOffloadVariables``) and `OFFLOAD_TEST_…` test hooks.
     public static func unrecognizedEnvironmentVariables(in environment: [String: String]) -> [String] {
         let contract = [
             WorkerProcessContract.statusFDVariable, WorkerProcessContract.lifelineFDVariable,
             WorkerProcessContract.supervisorPIDVariable,
         ]
-        let known = Set(knownKeys.map(environmentVariable(for:)) + contract)
-        return environment.keys.filter { $0.hasPrefix(environmentPrefix) && !known.contains($0) }.sorted()
+        let known = Set(knownKeys.map(environmentVariable(for:)) + contract + otherOffloadVariables)
+        return environment.keys.filter {
+            $0.hasPrefix(environmentPrefix) && !$0.hasPrefix(environmentPrefix + "TEST_") && !known.contains($0)
+        }.sorted()
     }
+
+    /// Variables Offload reads that are not configuration keys: the configuration file's own path,
+    /// and the PostgreSQL password file (read by the PostgreSQL store).
+    static let otherOffloadVariables = ["OFFLOAD_CONFIG", "OFFLOAD_DATABASE_PASSWORD_FILE"]
 }

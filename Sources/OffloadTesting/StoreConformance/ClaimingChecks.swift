@@ -128,5 +128,19 @@ enum ClaimingChecks {
             }
             c.expectEqual(try await c.store.records(matching: TaskFilter()).count, 0, "tasks stored after the refusal")
         },
+        ConformanceCheck("enqueues a batch in order, all or nothing") { c in
+            let requests = (0..<3).map { TaskRequest(taskName: "t", arguments: #"{"n":\#($0)}"#) }
+            let stored = try await c.store.enqueue(batch: requests)
+            c.expectEqual(stored.map(\.arguments), requests.map(\.arguments), "arguments of the stored batch")
+            c.expectEqual(try await c.claim(3).map(\.id), stored.map(\.id), "claim order of an equal-priority batch")
+            c.expectEqual(try await c.store.enqueue(batch: []), [], "an empty batch")
+
+            let payload = String(repeating: "x", count: TaskRequest.defaultMaximumArgumentsSize)
+            let poisoned = [TaskRequest(taskName: "t"), TaskRequest(taskName: "t", arguments: #"{"p":"\#(payload)"}"#)]
+            await c.expectError(.argumentsTooLarge, "a batch with one oversized task") {
+                _ = try await c.store.enqueue(batch: poisoned)
+            }
+            c.expectEqual(try await c.store.records(matching: TaskFilter()).count, 3, "tasks stored after the refused batch")
+        },
     ]
 }

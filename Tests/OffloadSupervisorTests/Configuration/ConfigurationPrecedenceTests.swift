@@ -73,7 +73,10 @@ struct ConfigurationPrecedenceTests {
 
     @Test("OFFLOAD_ variables that match no key are reported, so typos can be logged")
     func unrecognizedEnvironmentVariables() {
-        let environment = ["OFFLOAD_GRACEFULL_TIMEOUT": "5", "OFFLOAD_WORKERS": "3", "HOME": "/root", "OFFLOAD_STATUS_FD": "3"]
+        let environment = [
+            "OFFLOAD_GRACEFULL_TIMEOUT": "5", "OFFLOAD_WORKERS": "3", "HOME": "/root", "OFFLOAD_STATUS_FD": "3",
+            "OFFLOAD_CONFIG": "/etc/offload/offload.conf", "OFFLOAD_DATABASE_PASSWORD_FILE": "/run/credentials/db", "OFFLOAD_TEST_RUN_LOG": "/tmp/runs",
+        ]
 
         #expect(ConfigurationFile.unrecognizedEnvironmentVariables(in: environment) == ["OFFLOAD_GRACEFULL_TIMEOUT"])
     }

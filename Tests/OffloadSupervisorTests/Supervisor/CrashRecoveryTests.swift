@@ -32,6 +32,33 @@ struct CrashRecoveryTests {
         #expect(supervisor.runs() == ["start k", "start k", "end k"])
     }
 
+    @Test("while the database is locked, a dead worker is replaced at once and its task is recovered once the lock is gone")
+    func lockedDatabaseDoesNotStallTheLoop() async throws {
+        let supervisor = try await SupervisorProcess.start(arguments: ["--stale-worker-timeout", "10"])
+        try await supervisor.waitUntilReady()
+        let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 2000, "label": "l"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
+        let victim = try await waitFor("the task to start") { try supervisor.worker(running: id) }
+
+        let lock = try DatabaseWriteLock(path: supervisor.database)
+        kill(victim.pid, SIGKILL)
+        // The recovery waits for the lock (the store's busy timeout is 5 s), then gives up and says so.
+        try await waitUntil("the recovery to give up", timeout: .seconds(30)) {
+            supervisor.logContains("could not recover the tasks of worker \(victim.id)")
+        }
+        lock.release()
+        let log = supervisor.log
+        let victimSpawned = try #require(log.firstIndex { $0.contains("spawned worker") && $0.contains("pid=\(victim.pid) ") })
+        let replaced = try #require(log[(victimSpawned + 1)...].firstIndex { $0.contains("spawned worker") && $0.contains("queue=default") })
+        let gaveUp = try #require(log.firstIndex { $0.contains("could not recover the tasks of worker") })
+        #expect(replaced < gaveUp, "the replacement must not wait for the store")
+
+        // The registry sweep (every 5 s here) recovers the task once the database answers.
+        let finished = try await supervisor.waitForStatus(id, [.successful, .failed], timeout: .seconds(60))
+        #expect(finished.status == .successful)
+        #expect(finished.attempts == 2)
+        #expect(finished.errors.count == 1)
+    }
+
     @Test("a task that crashes its worker ends FAILED with the worker's last stderr lines, and the worker is replaced")
     func crashingTaskFailsWithBacktrace() async throws {
         let supervisor = try await SupervisorProcess.start()
@@ -102,6 +129,9 @@ struct CrashRecoveryTests {
         #expect(supervisor.logContains("queue crash-at-start halted"))
         let spawns = supervisor.log.filter { $0.contains("spawned worker") && $0.contains("queue=crash-at-start") }.count
         #expect(spawns == 5)
+        // Start-up is over once every queue is ready or halted: systemd gets READY=1, ctl shows "running".
+        let status = try await supervisor.waitUntilReady()
+        #expect(status.phase == "running")
 
         let id = try supervisor.enqueue("test.echo", arguments: #"{"value": "served"}"#)
         #expect(try await supervisor.waitForStatus(id, [.successful]).returnValue == #""served""#)

@@ -95,12 +95,18 @@ final class SupervisorProcess: Sendable {
     /// Waits until every queue runs its target of ready workers.
     @discardableResult
     func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
-        try await waitFor("every worker ready", timeout: timeout) {
-            guard let status = try? self.status() else { return nil }
-            let ready = status.queues.allSatisfy { queue in
-                queue.halted != nil || status.workers.filter { $0.queue == queue.name && $0.state == "ready" }.count >= queue.target
+        do {
+            return try await waitFor("every worker ready", timeout: timeout) {
+                guard let status = try? self.status() else { return nil }
+                let ready = status.queues.allSatisfy { queue in
+                    queue.halted != nil || status.workers.filter { $0.queue == queue.name && $0.state == "ready" }.count >= queue.target
+                }
+                return ready && status.phase == "running" ? status : nil
             }
-            return ready && status.phase == "running" ? status : nil
+        } catch {
+            let status = (try? self.status()).map { "phase \($0.phase), queues \($0.queues), workers \($0.workers)" } ?? "no status"
+            print("supervisor never became ready (\(status)); its log:\n" + log.suffix(80).joined(separator: "\n"))
+            throw error
         }
     }
 
@@ -133,6 +139,17 @@ final class SupervisorProcess: Sendable {
 
     func signal(_ signal: Int32) {
         _ = process.send(signal)
+    }
+
+    /// Stops the supervisor the way a user does (SIGTERM) and waits for it to exit, so nothing it
+    /// started (workers, a `swift build`) outlives the test. Falls back to SIGKILL after `timeout`.
+    @discardableResult
+    func stop(timeout: Duration = .seconds(60)) async -> ExitStatus {
+        _ = process.send(SIGTERM)
+        if let status = await process.waitForExit(timeout: timeout) { return status }
+        print("supervisor \(process.pid) ignored SIGTERM for \(timeout); killing it. Its log:\n" + log.suffix(40).joined(separator: "\n"))
+        _ = process.send(SIGKILL)
+        return await process.waitForExit()
     }
 
     deinit {

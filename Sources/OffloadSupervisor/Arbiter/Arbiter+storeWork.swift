@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import Offload
+
+/// Store calls the loop starts but never waits for.
+///
+/// The loop must keep turning while the database is slow or gone (PostgreSQL restarting, a network
+/// partition, a SQLite file held by a long write): if it waited, health checks, respawns, `supervisor ctl`
+/// and the systemd watchdog would stop with it, and a database outage would turn into a supervisor
+/// restart. So each store call runs as a child task, and its end comes back to the loop as an event.
+extension Arbiter {
+    /// Settles the tasks an exited worker still held. Until it ends, the registry sweep counts the
+    /// worker as alive, so that it does not settle them too, with less knowledge (which tasks had started).
+    func startRecovery(of worker: ManagedWorker, reason: String, group: inout DiscardingTaskGroup) {
+        let loss = workerLoss(of: worker, reason: reason)
+        workersBeingRecovered.insert(worker.id)
+        let (store, logger, events) = (store, logger, events)
+        let metadata = metadata(worker)
+        group.addTask {
+            do {
+                let recovered = try await store.recoverTasks(of: loss, at: Date())
+                if !recovered.isEmpty {
+                    let list = recovered.map { "#\($0.id) \($0.taskName) → \($0.newStatus)\($0.attemptCounted ? "" : " (never started)")" }
+                    logger.warning("recovered the tasks of worker \(loss.workerID): \(list.joined(separator: ", "))", metadata: metadata)
+                }
+            } catch {
+                // Left RUNNING, the tasks are recovered by the registry sweep once the database answers again.
+                logger.error("could not recover the tasks of worker \(loss.workerID): \(error); the registry sweep will recover them", metadata: metadata)
+            }
+            events.yield(.storeWorkFinished(.recovery(workerID: loss.workerID)))
+        }
+    }
+
+    private func workerLoss(of worker: ManagedWorker, reason: String) -> WorkerLoss {
+        var taskReasons: [TaskResultID: WorkerLoss.Reason] = [:]
+        if case .timeLimit(let id, let limit) = worker.stopReason {
+            taskReasons[id] = WorkerLoss.Reason(
+                exceptionType: TaskFailureKind.timedOut,
+                message: "The task exceeded its time limit of \(limit.formatted) and did not stop within \(configuration.timeoutGrace.formatted) of being cancelled, so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
+        }
+        return WorkerLoss(
+            workerID: worker.id,
+            exceptionType: TaskFailureKind.workerDied,
+            message: "Worker \(worker.id) (pid \(worker.process.pid), queue \(worker.queue)) \(reason) while running this task.",
+            traceback: worker.stderrTail.text,
+            startedTaskIDs: worker.started,
+            taskReasons: taskReasons)
+    }
+
+    /// The registry sweep, 3 s after start-up, then every half stale-worker timeout; never two at once.
+    func startRegistrySweepWhenDue(group: inout DiscardingTaskGroup) {
+        guard !registrySweepRunning, ContinuousClock.now >= nextRegistrySweep else { return }
+        registrySweepRunning = true
+        let sweep = registrySweep()
+        let events = events
+        group.addTask {
+            await sweep()
+            events.yield(.storeWorkFinished(.registrySweep))
+        }
+    }
+
+    /// Recovers tasks of registered workers that are gone without this supervisor seeing them die:
+    /// a previous supervisor's, a standalone worker's, or another host's (stale heartbeat).
+    ///
+    /// Reads the loop's state now and returns the store work, to run on or off the loop.
+    func registrySweep() -> @Sendable () async -> Void {
+        let (store, logger, host, staleAfter) = (store, logger, host, configuration.staleWorkerTimeout)
+        let live = Set(workers.values.map(\.id)).union(workersBeingRecovered)
+        return {
+            do {
+                let recovered = try await store.recoverStaleWorkers(staleAfter: staleAfter, at: Date()) { record in
+                    if live.contains(record.id) { return true }
+                    // On this host a dead pid settles it; elsewhere only the heartbeat's age can.
+                    guard record.host == host else { return true }
+                    return ProcessTable.isRunning(record.pid)
+                }
+                for task in recovered {
+                    logger.warning("recovered task #\(task.id) \(task.taskName) of a lost worker → \(task.newStatus)")
+                }
+            } catch {
+                logger.error("could not sweep the registry of workers: \(error)")
+            }
+        }
+    }
+
+    /// Pending counts for systemd's STATUS= line, read every 5 s when systemd listens.
+    func startStatusUpdateWhenDue(group: inout DiscardingTaskGroup) {
+        guard notifier.isEnabled, !statusCountsRunning, ContinuousClock.now - lastStatusNotification >= .seconds(5) else { return }
+        statusCountsRunning = true
+        lastStatusNotification = .now
+        let (store, events) = (store, events)
+        group.addTask {
+            events.yield(.storeWorkFinished(.pendingCounts(try? await store.counts())))
+        }
+    }
+
+    /// The end of a store call started above.
+    func handle(_ finished: StoreWorkFinished) {
+        switch finished {
+        case .recovery(let workerID):
+            workersBeingRecovered.remove(workerID)
+        case .registrySweep:
+            registrySweepRunning = false
+            nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
+        case .pendingCounts(let counts):
+            statusCountsRunning = false
+            let line = statusLine(pending: counts)
+            if line != lastStatusLine {
+                lastStatusLine = line
+                notify([.status(line)])
+            }
+        }
+    }
+}
