@@ -9,18 +9,6 @@ extension PostgresTaskStore {
         try await withConnection { [self] connection in try await insert(request, on: connection) }
     }
 
-    /// Enqueues many tasks in one transaction: all are stored, or none.
-    public func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord] {
-        guard !requests.isEmpty else { return [] }
-        return try await inTransaction { [self] connection in
-            var records: [TaskRecord] = []
-            records.reserveCapacity(requests.count)
-            for request in requests {
-                records.append(try await insert(request, on: connection))
-            }
-            return records
-        }
-    }
 
     /// Enqueues on the app's own connection, inside the transaction it has open: the task exists only
     /// if that transaction commits, and workers are notified only then.
@@ -56,11 +44,15 @@ extension PostgresTaskStore {
         }
     }
 
-    func insert(_ request: TaskRequest, on connection: PostgresConnection) async throws -> TaskRecord {
+    func checkSize(of request: TaskRequest) throws(OffloadError) {
         let size = request.arguments.utf8.count
         guard size <= configuration.maximumArgumentsSize else {
             throw OffloadError.argumentsTooLarge(task: request.taskName, size: size, limit: configuration.maximumArgumentsSize)
         }
+    }
+
+    func insert(_ request: TaskRequest, on connection: PostgresConnection) async throws -> TaskRecord {
+        try checkSize(of: request)
         let now = Date()
         let runAfter = request.runAfter ?? now
         var binds = PostgresBindings(capacity: 13)

@@ -135,12 +135,26 @@ enum ClaimingChecks {
             c.expectEqual(try await c.claim(3).map(\.id), stored.map(\.id), "claim order of an equal-priority batch")
             c.expectEqual(try await c.store.enqueue(batch: []), [], "an empty batch")
 
+            let later = Date().addingTimeInterval(3600)
+            let detailed = TaskRequest(taskName: "d", queueName: "email", priority: -7, arguments: "[1]", runAfter: later, retry: .exponential(maxAttempts: 4, initial: .milliseconds(250)), timeout: .seconds(9))
+            let plain = TaskRequest(taskName: "p")
+            let pair = try await c.store.enqueue(batch: [detailed, plain])
+            for (record, request) in zip(pair, [detailed, plain]) {
+                let read = try await c.record(record.id)
+                c.expectEqual([read.taskName, read.queueName, read.arguments], [request.taskName, request.queueName, request.arguments], "names and arguments read back")
+                c.expectEqual(read.priority, request.priority, "priority read back")
+                c.expectEqual(read.retry, request.retry, "retry policy read back")
+                c.expectEqual(read.timeout, request.timeout, "timeout read back")
+                c.expect(c.same(read.runAfter, record.runAfter), "run-after read back")
+            }
+            c.expect(c.same(pair[0].runAfter, later), "the run-after given")
+
             let payload = String(repeating: "x", count: TaskRequest.defaultMaximumArgumentsSize)
             let poisoned = [TaskRequest(taskName: "t"), TaskRequest(taskName: "t", arguments: #"{"p":"\#(payload)"}"#)]
             await c.expectError(.argumentsTooLarge, "a batch with one oversized task") {
                 _ = try await c.store.enqueue(batch: poisoned)
             }
-            c.expectEqual(try await c.store.records(matching: TaskFilter()).count, 3, "tasks stored after the refused batch")
+            c.expectEqual(try await c.store.records(matching: TaskFilter()).count, 5, "tasks stored after the refused batch")
         },
     ]
 }
