@@ -54,17 +54,19 @@ extension Arbiter {
         let sweep = registrySweep()
         let events = events
         group.addTask {
-            await sweep()
-            events.yield(.storeWorkFinished(.registrySweep))
+            let succeeded = await sweep()
+            events.yield(.storeWorkFinished(.registrySweep(succeeded: succeeded)))
         }
     }
 
     /// Recovers tasks of registered workers that are gone without this supervisor seeing them die:
     /// a previous supervisor's, a standalone worker's, or another host's (stale heartbeat).
     ///
-    /// Reads the loop's state now and returns the store work, to run on or off the loop.
-    func registrySweep() -> @Sendable () async -> Void {
-        let (store, logger, host, staleAfter) = (store, logger, host, configuration.staleWorkerTimeout)
+    /// Reads the loop's state now and returns the store work, to run on or off the loop; the work
+    /// returns whether the store answered. Heartbeats count only when ``StoreContact`` trusts them.
+    func registrySweep() -> @Sendable () async -> Bool {
+        let (store, logger, host) = (store, logger, host)
+        let staleAfter = storeContact.hasAnswered(for: configuration.staleWorkerTimeout, at: .now) ? configuration.staleWorkerTimeout : Self.neverStale
         let live = Set(workers.values.map(\.id)).union(workersBeingRecovered)
         return {
             do {
@@ -77,10 +79,19 @@ extension Arbiter {
                 for task in recovered {
                     logger.warning("recovered task #\(task.id) \(task.taskName) of a lost worker → \(task.newStatus)")
                 }
+                return true
             } catch {
                 logger.error("could not sweep the registry of workers: \(error)")
+                return false
             }
         }
+    }
+
+    /// A staleness no heartbeat reaches: while heartbeats are not trusted, only dead pids count.
+    static let neverStale = Duration.seconds(100 * 365 * 86_400)
+
+    func recordSweep(succeeded: Bool) {
+        storeContact.record(succeeded: succeeded, at: .now)
     }
 
     /// Pending counts for systemd's STATUS= line, read every 5 s when systemd listens.
@@ -99,8 +110,9 @@ extension Arbiter {
         switch finished {
         case .recovery(let workerID):
             workersBeingRecovered.remove(workerID)
-        case .registrySweep:
+        case .registrySweep(let succeeded):
             registrySweepRunning = false
+            recordSweep(succeeded: succeeded)
             nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
         case .pendingCounts(let counts):
             statusCountsRunning = false

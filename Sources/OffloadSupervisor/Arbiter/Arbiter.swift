@@ -38,6 +38,8 @@ final class Arbiter {
     /// A second sweep soon after start-up catches workers of a dead predecessor that were still exiting.
     var nextRegistrySweep: ContinuousClock.Instant = .now + .seconds(3)
     var registrySweepRunning = false
+    /// Whether the store has answered long enough for heartbeats to mean something.
+    var storeContact = StoreContact()
     var statusCountsRunning = false
     /// Exited workers whose tasks are being settled; shutdown waits for them.
     var workersBeingRecovered: Set<String> = []

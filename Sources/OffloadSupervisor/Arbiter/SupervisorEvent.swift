@@ -25,7 +25,7 @@ enum SupervisorEvent: Sendable {
 enum StoreWorkFinished: Sendable {
     /// The tasks of an exited worker are settled, or could not be.
     case recovery(workerID: String)
-    case registrySweep
+    case registrySweep(succeeded: Bool)
     /// Pending counts for systemd's STATUS= line; `nil` when the store did not answer.
     case pendingCounts([QueueCounts]?)
 }

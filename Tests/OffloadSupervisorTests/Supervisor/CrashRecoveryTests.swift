@@ -1,5 +1,6 @@
 import Foundation
 import Offload
+import OffloadSQLite
 import OffloadSupervisor
 import OffloadTesting
 import Testing
@@ -57,6 +58,27 @@ struct CrashRecoveryTests {
         #expect(finished.status == .successful)
         #expect(finished.attempts == 2)
         #expect(finished.errors.count == 1)
+    }
+
+    @Test("a stale worker on another host is recovered only once the supervisor has reached the database for a whole stale-worker timeout")
+    func staleHeartbeatsAreJudgedOnlyAfterAWholeTimeoutOfContact() async throws {
+        let directory = TemporaryDirectory("offload-supervisor")
+        let store = try SQLiteTaskStore(path: directory.file("tasks.sqlite3"))
+        let task = try await store.enqueue(TaskRequest(taskName: "test.echo", queueName: "elsewhere"))
+        let lastBeat = Date().addingTimeInterval(-3600)
+        try await store.heartbeat(WorkerRecord(
+            id: "remote.1", host: "another-host", pid: 4242, queues: "elsewhere", state: "running",
+            currentTaskIDs: [task.id], tasksDone: 0, startedAt: lastBeat, heartbeatAt: lastBeat, supervisorID: nil))
+        #expect(try await store.complete([], thenClaim: ClaimRequest(workerID: "remote.1", queues: .named(["elsewhere"]), limit: 1)).map(\.id) == [task.id])
+
+        // Its heartbeat is an hour old, but so would be a live worker's after an hour-long outage.
+        let startedAt = Date()
+        let supervisor = try await SupervisorProcess.start(arguments: ["--stale-worker-timeout", "10"], directory: directory)
+        try await supervisor.waitUntilReady()
+        let recovered = try await supervisor.waitForStatus(task.id, [.failed, .pending], timeout: .seconds(60))
+        #expect(recovered.errors.first?.exceptionType == TaskFailureKind.workerLost)
+        let finishedAt = try #require(recovered.finishedAt)
+        #expect(finishedAt.timeIntervalSince(startedAt) >= 10, "recovered \(finishedAt.timeIntervalSince(startedAt)) s after the start")
     }
 
     @Test("a task that crashes its worker ends FAILED with the worker's last stderr lines, and the worker is replaced")
