@@ -1,7 +1,7 @@
 import Foundation
 
 /// `offload-benchmark`: Offload's throughput, latency, memory and scale, each read against what
-/// SQLite itself does on the same machine in the same run.
+/// SQLite itself (and, in part 8, PostgreSQL itself) does on the same machine in the same run.
 ///
 /// Run it with `Benchmarks/run` (release build, a scratch directory next to the repository, the
 /// figures printed as a Markdown table and written as JSON). Each part lives in its own file:
@@ -11,7 +11,10 @@ import Foundation
 /// 3. ``DrainBenchmark``: the real supervisor with 1, 2 and 4 workers emptying a queue of no-op tasks;
 /// 4–5. ``IdleWorkerBenchmark``: an idle worker's CPU and memory, then enqueue-to-start latency;
 /// 6. ``ClaimScaleBenchmark`` and ``PruneStallBenchmark``: claims with a million finished rows,
-///    and how long pruning them stalls other writers.
+///    and how long pruning them stalls other writers;
+/// 7. reload time, not measured here (see docs/development.md);
+/// 8. ``PostgresBenchmark``: parts 1 to 4 on PostgreSQL (its own limit, enqueue, drain, latency), each
+///    next to the SQLite figure of the same run. `Benchmarks/run` starts a throwaway server for it.
 ///
 /// It is a benchmark, not a test: nothing in the test suite runs it or depends on a timing.
 @main
@@ -51,12 +54,16 @@ struct BenchmarkMain {
         if parts.contains(.enqueue), let limits {
             try EnqueueBenchmark(directory: options.directory, counts: options.counts).run(report: report, limits: limits)
         }
+        // What part 8 compares PostgreSQL with: the SQLite figures of this same run.
+        var sqlite = PostgresBenchmark.SQLiteComparison()
         var afterDrain: ProcessFootprint?
         if parts.contains(.drain), let limits {
-            afterDrain = try await DrainBenchmark(options: options).run(report: report, limits: limits)
+            let drains = try await DrainBenchmark(options: options).run(report: report, limits: limits)
+            afterDrain = drains.footprint
+            sqlite.drainRates = drains.medianRates
         }
         if parts.contains(.idle) {
-            try await IdleWorkerBenchmark(options: options).run(report: report, afterDrain: afterDrain)
+            sqlite.latency = try await IdleWorkerBenchmark(options: options).run(report: report, afterDrain: afterDrain)
         }
         if parts.contains(.scale) {
             let history = try ClaimScaleBenchmark(options: options).run(report: report)
@@ -65,6 +72,10 @@ struct BenchmarkMain {
         if parts == Set(BenchmarkOptions.Part.allCases) {
             Console.line("\n[7] Reload time: measured separately, see docs/development.md")
             report.note("reload time (rebuild and worker swap) is measured separately: see docs/development.md")
+        }
+        // Last, so that the SQLite parts run before its server has any work to do.
+        if parts.contains(.postgres) {
+            await PostgresBenchmark(options: options).run(report: report, sqlite: sqlite)
         }
 
         report.machine.loadAverageAtEnd = MachineDescription.loadAverage()

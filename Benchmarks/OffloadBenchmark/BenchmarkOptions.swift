@@ -4,13 +4,24 @@ import Foundation
 ///
 /// ```
 /// offload-benchmark --supervisor .build-bench/release/supervisor --worker .build-bench/release/offload-benchmark-worker \
-///     --directory .build-bench/runs/manual [--quick] [--json Benchmarks/results/latest.json]
+///     --directory .build-bench/runs/manual [--quick] [--json Benchmarks/results/latest.json] \
+///     [--postgres-worker .build-bench/release/offload-benchmark-postgres-worker --postgres 'postgres://…']
 /// ```
 struct BenchmarkOptions {
     /// The release `supervisor` executable.
     var supervisor: String
     /// A worker executable that knows the `benchmark.echo` task (the release `offload-benchmark-worker`).
     var worker: String
+    /// The same for PostgreSQL (the release `offload-benchmark-postgres-worker`), for part 8.
+    var postgresWorker: String?
+    /// The server part 8 measures, as a `postgres://` URL without a password (see docs/postgres.md);
+    /// each measurement adds a `schema=` of its own.
+    var postgres: String?
+    /// The server's data directory, when `Benchmarks/run` started the server: the report names its file system.
+    var postgresDataDirectory: String?
+    /// Why part 8 is skipped, when `Benchmarks/run` could not get a server (`--postgres-skipped`) or
+    /// was told not to (`--no-postgres`): the report says so rather than dropping the part silently.
+    var postgresSkipReason: String?
     /// Scratch directory for the databases; must not be tmpfs, or the figures say nothing about a disk.
     var directory: String
     var json: String?
@@ -22,7 +33,7 @@ struct BenchmarkOptions {
     var parts: Set<Part> = Set(Part.allCases)
 
     enum Part: String, CaseIterable {
-        case limit, enqueue, drain, idle, scale
+        case limit, enqueue, drain, idle, scale, postgres
     }
 
     /// Counts for a full run, or a quick one.
@@ -42,33 +53,45 @@ struct BenchmarkOptions {
         var scaleSmallTable: Int
         var scaleLargeTable: Int
         var scaleClaims: Int
+        /// Part 8: single-row writes, raw and through the store each; PostgreSQL commits several times
+        /// fewer per second than SQLite, so fewer make rounds of about the same length.
+        var postgresWrites: Int
+        var postgresDrainTasks: Int
+        var postgresDrainWorkers: [Int]
 
         static let full = Counts(
             limitWrites: 100_000, limitClaims: 50_000, enqueueBulk: 100_000,
             drainTasks: 20_000, drainWorkers: [1, 2, 4], drainRepetitions: 3, idleSeconds: 10, latencyTasks: 600,
-            scaleSmallTable: 10_000, scaleLargeTable: 1_000_000, scaleClaims: 2_000)
+            scaleSmallTable: 10_000, scaleLargeTable: 1_000_000, scaleClaims: 2_000,
+            postgresWrites: 20_000, postgresDrainTasks: 20_000, postgresDrainWorkers: [1, 2])
         static let quick = Counts(
             limitWrites: 10_000, limitClaims: 5_000, enqueueBulk: 10_000,
             drainTasks: 5_000, drainWorkers: [1, 2, 4], drainRepetitions: 1, idleSeconds: 3, latencyTasks: 100,
-            scaleSmallTable: 10_000, scaleLargeTable: 100_000, scaleClaims: 500)
+            scaleSmallTable: 10_000, scaleLargeTable: 100_000, scaleClaims: 500,
+            postgresWrites: 2_000, postgresDrainTasks: 5_000, postgresDrainWorkers: [1, 2])
     }
 
     static let usage = """
         usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
-                                 [--only limit,enqueue,drain,idle,scale]
-        Run it through Benchmarks/run, which builds everything in release mode first.
+                                 [--only limit,enqueue,drain,idle,scale,postgres]
+                                 [--postgres-worker PATH --postgres URL [--postgres-data-directory DIR] | --no-postgres | --postgres-skipped REASON]
+        Run it through Benchmarks/run, which builds everything in release mode first and starts a PostgreSQL server.
         """
 
     static func parse(_ arguments: [String]) throws -> BenchmarkOptions {
         var values: [String: String] = [:]
         var quick = false
+        var noPostgres = false
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             switch argument {
             case "--quick":
                 quick = true
-            case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only":
+            case "--no-postgres":
+                noPostgres = true
+            case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only",
+                 "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory":
                 guard index + 1 < arguments.count else { throw UsageError("\(argument) needs a value") }
                 values[argument] = arguments[index + 1]
                 index += 1
@@ -82,10 +105,22 @@ struct BenchmarkOptions {
         guard let supervisor = values["--supervisor"], let worker = values["--worker"], let directory = values["--directory"] else {
             throw UsageError("--supervisor, --worker and --directory are required")
         }
-        for executable in [supervisor, worker] where !FileManager.default.isExecutableFile(atPath: executable) {
+        for executable in [supervisor, worker] + [values["--postgres-worker"]].compactMap(\.self)
+        where !FileManager.default.isExecutableFile(atPath: executable) {
             throw UsageError("\(executable) is not an executable file")
         }
         var options = BenchmarkOptions(supervisor: absolute(supervisor), worker: absolute(worker), directory: absolute(directory))
+        options.postgresWorker = values["--postgres-worker"].map(absolute)
+        options.postgres = values["--postgres"]
+        options.postgresSkipReason = values["--postgres-skipped"]
+        options.postgresDataDirectory = values["--postgres-data-directory"]
+        if noPostgres {
+            options.postgres = nil
+            options.postgresSkipReason = "--no-postgres"
+        }
+        if options.postgres != nil, options.postgresWorker == nil {
+            throw UsageError("--postgres needs --postgres-worker (the release offload-benchmark-postgres-worker)")
+        }
         options.json = values["--json"]
         options.swiftVersion = values["--swift-version"]
         options.quick = quick

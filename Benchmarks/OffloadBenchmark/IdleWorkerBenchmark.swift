@@ -1,6 +1,5 @@
 import Foundation
 import Offload
-import OffloadSQLite
 
 /// Parts 4 and 5 on one supervisor with one idle worker (the default of one worker per queue):
 /// first what idling costs, then how long a task waits between its enqueue and its start.
@@ -18,27 +17,23 @@ struct IdleWorkerBenchmark {
 
     let options: BenchmarkOptions
 
-    func run(report: BenchmarkReport, afterDrain: ProcessFootprint?) async throws {
-        let database = try ScratchDatabase(directory: options.directory, name: "idle")
-        defer { database.remove() }
+    /// Returns the latencies, which part 8 compares with PostgreSQL's.
+    func run(report: BenchmarkReport, afterDrain: ProcessFootprint?) async throws -> Percentiles {
+        let database = try SQLiteScratchStore(directory: options.directory, name: "idle", worker: options.worker)
         Console.line("\n[4] Latency and [5] idle cost, with 1 worker (idle measured first)")
-        let session = try await SupervisorSession.start(options: options, database: database, workers: 1)
-        do {
+        return try await SupervisorSession.with(options: options, database: database, workers: 1) { session in
             // Idle first, while nothing has disturbed the worker; the table lists part 4 before part 5.
             let idleFigures = try await measureIdle(session, afterDrain: afterDrain)
-            try await measureLatency(session, report: report)
+            let latency = try await measureLatency(session, report: report)
             idleFigures.forEach(report.add)
-        } catch {
-            await session.stop()
-            throw error
+            return latency
         }
-        await session.stop()
     }
 
-    private func measureIdle(_ session: SupervisorSession, afterDrain: ProcessFootprint?) async throws -> [Figure] {
+    private func measureIdle(_ session: SupervisorSession<SQLiteScratchStore>, afterDrain: ProcessFootprint?) async throws -> [Figure] {
         // Start-up work (migrations, first heartbeat) is over after a moment.
         try await Task.sleep(for: .seconds(2))
-        guard let workerPID = try session.workerPIDs().first else { throw BenchmarkFailure("no worker registered") }
+        guard let workerPID = try await session.workerPIDs().first else { throw BenchmarkFailure("no worker registered") }
         let supervisorPID = session.process.pid
         let seconds = options.counts.idleSeconds
         guard let workerBefore = ProcessSample.read(pid: workerPID), let supervisorBefore = ProcessSample.read(pid: supervisorPID) else {
@@ -83,22 +78,12 @@ struct IdleWorkerBenchmark {
             target: "RSS ≤ 15 MB", met: sample.residentBytes <= Self.memoryTarget)
     }
 
-    private func measureLatency(_ session: SupervisorSession, report: BenchmarkReport) async throws {
-        let count = options.counts.latencyTasks
-        for index in 0..<count {
-            // Spread out in time, with jitter, so that every task finds the worker idle and asleep.
-            try await Task.sleep(for: .microseconds(Int.random(in: 5_000...10_000)))
-            _ = try enqueueSynchronously(EnqueueBenchmark.echoRequest(index), into: session.store)
-        }
-        try await session.waitUntilSuccessful(count, timeout: .seconds(60))
-        let waits = try await session.store.pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT started_at - enqueued_at FROM offload_task WHERE status = 'SUCCESSFUL'")
-        }
-        let latency = Percentiles(milliseconds: waits.map { Double($0) / 1_000 })
+    private func measureLatency(_ session: SupervisorSession<SQLiteScratchStore>, report: BenchmarkReport) async throws -> Percentiles {
+        let latency = try await LatencyProbe.measure(session, count: options.counts.latencyTasks)
         report.add(Figure(
             section: Self.latencySection, name: "p50", value: latency.p50, unit: "ms",
             display: Units.milliseconds(latency.p50), target: "≤ 1 ms", met: latency.p50 <= 1,
-            note: "\(latency.count) tasks, one every 5–10 ms, from stored enqueued_at and started_at"))
+            note: "\(latency.count) tasks, \(LatencyProbe.method)"))
         report.add(Figure(
             section: Self.latencySection, name: "p90", value: latency.p90, unit: "ms", display: Units.milliseconds(latency.p90)))
         report.add(Figure(
@@ -106,5 +91,6 @@ struct IdleWorkerBenchmark {
             display: Units.milliseconds(latency.p99), target: "≤ 5 ms", met: latency.p99 <= 5))
         report.add(Figure(
             section: Self.latencySection, name: "max", value: latency.max, unit: "ms", display: Units.milliseconds(latency.max)))
+        return latency
     }
 }

@@ -16,6 +16,8 @@ struct MachineDescription: Codable, Sendable {
     var loadAverageAtStart: String
     var loadAverageAtEnd: String?
     var date: String
+    /// The PostgreSQL server of part 8, its version and durability settings; `nil` when part 8 did not run.
+    var postgresServer: String?
 
     static func current(directory: String, swiftVersion: String?) -> MachineDescription {
         MachineDescription(
@@ -30,7 +32,8 @@ struct MachineDescription: Codable, Sendable {
             buildConfiguration: buildConfiguration,
             loadAverageAtStart: loadAverage(),
             loadAverageAtEnd: nil,
-            date: Date().formatted(.iso8601))
+            date: Date().formatted(.iso8601),
+            postgresServer: nil)
     }
 
     var summaryLines: [String] {
@@ -39,7 +42,7 @@ struct MachineDescription: Codable, Sendable {
             "Benchmark directory: \(benchmarkDirectory) on \(fileSystem)",
             "SQLite \(sqliteVersion), \(swiftVersion), \(buildConfiguration) build",
             "Load average (1, 5, 15 min): \(loadAverageAtStart) at start, \(loadAverageAtEnd ?? "?") at end; \(date)",
-        ]
+        ] + (postgresServer.map { [$0] } ?? [])
     }
 
     #if DEBUG
@@ -88,7 +91,7 @@ struct MachineDescription: Codable, Sendable {
 
     /// The type and source of the mount that holds `directory`: the longest mount point that is a
     /// prefix of its real path. `mountinfo` fields: … mount-point … ` - ` type source options.
-    private static func fileSystem(of directory: String) -> String {
+    static func fileSystem(of directory: String) -> String {
         let path = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return "unknown file system" }
         var best: (mountPoint: String, description: String)?

@@ -1,7 +1,5 @@
 import Foundation
-import GRDB
 import Offload
-import OffloadSQLite
 import OffloadSupervisor
 import Synchronization
 
@@ -9,34 +7,39 @@ import Synchronization
 /// operator starts it (`--worker … --workers default=N --no-reload`), with an argument array,
 /// never a shell string, through the same ``ChildProcess`` the supervisor uses for its workers.
 ///
-/// The benchmark talks to it only through the database, as an app would: it enqueues, polls
-/// results at a coarse interval, and reads the workers' pids from the registry of workers.
-final class SupervisorSession: Sendable {
+/// The benchmark talks to it only through the store's protocol, as an app would: it enqueues, polls
+/// the counts at a coarse interval, and reads the workers' pids from the registry of workers. So one
+/// session serves a SQLite file and a PostgreSQL schema alike.
+final class SupervisorSession<Scratch: ScratchTaskStore>: Sendable {
     let process: ChildProcess
-    let database: ScratchDatabase
-    /// The benchmark's own connection to the database (another process, from SQLite's point of view).
-    let store: SQLiteTaskStore
+    let database: Scratch
     let workerCount: Int
     private let stderrTail: StderrCollector
 
-    private init(process: ChildProcess, database: ScratchDatabase, store: SQLiteTaskStore, workerCount: Int, stderrTail: StderrCollector) {
+    /// The benchmark's own connection to the database (another process, from the workers' point of view).
+    var store: Scratch.Store { database.store }
+
+    private init(process: ChildProcess, database: Scratch, workerCount: Int, stderrTail: StderrCollector) {
         self.process = process
         self.database = database
-        self.store = store
         self.workerCount = workerCount
         self.stderrTail = stderrTail
     }
 
     /// Spawns the supervisor and returns once its `workers` workers are registered and claiming.
-    static func start(options: BenchmarkOptions, database: ScratchDatabase, workers: Int) async throws -> SupervisorSession {
-        let store = try database.openStore()
-        // Settings come from these flags alone: no OFFLOAD_* variable or offload.conf of the caller's.
-        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OFFLOAD_") && $0.key != "NOTIFY_SOCKET" }
+    static func start(options: BenchmarkOptions, database: Scratch, workers: Int) async throws -> SupervisorSession {
+        // Settings come from these flags alone: no OFFLOAD_* variable or offload.conf of the caller's, except
+        // the PostgreSQL password file, which a `--postgres` URL without a password may rely on.
+        let environment = ProcessInfo.processInfo.environment.filter {
+            (!$0.key.hasPrefix("OFFLOAD_") || $0.key == "OFFLOAD_DATABASE_PASSWORD_FILE") && $0.key != "NOTIFY_SOCKET"
+        }
         let request = SpawnRequest(
             executable: options.supervisor,
             arguments: [
-                "--database", database.path,
-                "--worker", options.worker,
+                "--database", database.location,
+                // Explicit, since the default (next to the database) means nothing for a postgres:// URL.
+                "--control-socket", options.directory + "/" + database.name + ".sock",
+                "--worker", database.worker,
                 "--queues", TaskOptions.defaultQueueName,
                 "--workers", "\(TaskOptions.defaultQueueName)=\(workers)",
                 "--no-reload",
@@ -47,22 +50,49 @@ final class SupervisorSession: Sendable {
             output: .pipe)
         let process = try await ChildProcess.spawn(request)
         let tail = StderrCollector(process: process)
-        let session = SupervisorSession(process: process, database: database, store: store, workerCount: workers, stderrTail: tail)
+        let session = SupervisorSession(process: process, database: database, workerCount: workers, stderrTail: tail)
         try await session.waitForWorkers()
         return session
     }
 
-    /// The pids of the registered workers, as the workers recorded them.
-    func workerPIDs() throws -> [pid_t] {
-        try store.pool.read { db in
-            try Int32.fetchAll(db, sql: "SELECT pid FROM offload_worker WHERE state = 'running' ORDER BY pid")
+    /// Starts a session on `database`, runs `body` with it, then stops the supervisor and removes the
+    /// database, whether `body` succeeded or not.
+    static func with<Result>(
+        options: BenchmarkOptions, database: Scratch, workers: Int, _ body: (SupervisorSession) async throws -> Result
+    ) async throws -> Result {
+        let session: SupervisorSession
+        do {
+            session = try await start(options: options, database: database, workers: workers)
+        } catch {
+            await database.remove()
+            throw error
+        }
+        do {
+            let result = try await body(session)
+            await session.stop()
+            await database.remove()
+            return result
+        } catch {
+            await session.stop()
+            await database.remove()
+            throw error
         }
     }
 
-    /// Counts tasks in `status`, from the benchmark's own read connection.
-    func count(status: TaskStatus) throws -> Int {
-        try store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offload_task WHERE status = ?", arguments: [status.rawValue]) ?? 0
+    /// The pids of the registered workers, as the workers recorded them.
+    func workerPIDs() async throws -> [pid_t] {
+        try await store.workers().filter { $0.state == "running" }.map(\.pid).sorted()
+    }
+
+    /// Counts tasks in `status` over every queue, from the benchmark's own connection.
+    func count(status: TaskStatus) async throws -> Int {
+        try await store.counts().reduce(0) { total, queue in
+            switch status {
+            case .pending: total + queue.pending
+            case .running: total + queue.running
+            case .successful: total + queue.successful
+            case .failed: total + queue.failed
+            }
         }
     }
 
@@ -70,9 +100,9 @@ final class SupervisorSession: Sendable {
     /// so that polling costs nothing: the figures come from the stored timestamps, not from the poll.
     func waitUntilSuccessful(_ count: Int, timeout: Duration, interval: Duration = .milliseconds(100)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while try self.count(status: .successful) < count {
+        while try await self.count(status: .successful) < count {
             guard ContinuousClock.now < deadline else {
-                throw failure("only \(try self.count(status: .successful)) of \(count) tasks succeeded within \(timeout)")
+                throw failure("only \(try await self.count(status: .successful)) of \(count) tasks succeeded within \(timeout)")
             }
             try checkRunning()
             try await Task.sleep(for: interval)
@@ -87,7 +117,7 @@ final class SupervisorSession: Sendable {
 
     private func waitForWorkers(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while try workerPIDs().count < workerCount {
+        while try await workerPIDs().count < workerCount {
             guard ContinuousClock.now < deadline else {
                 await stop()
                 throw failure("\(workerCount) workers did not register within \(timeout)")

@@ -93,7 +93,13 @@ extension PostgresTaskStore {
         let limit = parameter(claim.limit)
         var queueFilter = ""
         if case .named(let queues) = claim.queues {
-            queueFilter = "AND queue_name = ANY(\(parameter(queues))::text[])"
+            // One queue, a supervised worker's case, as a plain equality: the planner then walks the
+            // per-queue ready index in claim order and stops at the limit. With `= ANY`, a table without
+            // statistics yet (a fresh deployment's first burst) got a plan that sorted every pending
+            // row on each claim: 10 ms a claim with 20,000 pending, against 0.4 ms.
+            queueFilter = queues.count == 1
+                ? "AND queue_name = \(parameter(queues[0]))"
+                : "AND queue_name = ANY(\(parameter(queues))::text[])"
         }
         ctes.append("""
             picked AS (

@@ -32,7 +32,7 @@ struct ControlCommand: AsyncParsableCommand {
         let file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
         let databasePath = database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
         let socket = controlSocket ?? file.string(for: "control-socket", environment: environment)
-            ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("offload-supervisor.sock").path
+            ?? SupervisorSettings.defaultControlSocket(database: databasePath, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
         let request: ControlRequest
         switch command {
         case "status":

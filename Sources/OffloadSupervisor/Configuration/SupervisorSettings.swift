@@ -129,7 +129,8 @@ extension SupervisorSettings {
         }
 
         let explicitSocket = flags.controlSocket ?? file.string(for: "control-socket", environment: environment)
-        configuration.controlSocket = absolute(explicitSocket ?? URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("offload-supervisor.sock").path)
+        configuration.controlSocket = explicitSocket.map { absolute($0) }
+            ?? defaultControlSocket(database: database, environment: environment, workingDirectory: workingDirectory)
 
         let color = try flags.logColor.map { try ConfigurationValue($0, key: "log-color", source: .commandLine(flag: "--log-color")).choice(["auto", "always", "never"]) }
             ?? file.choice(for: "log-color", environment: environment, ["auto", "always", "never"]) ?? "auto"
