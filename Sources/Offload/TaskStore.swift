@@ -62,6 +62,17 @@ public protocol TaskStore: TaskBackend {
 
     /// A stream that yields whenever tasks may have been added or become ready, so idle workers need not poll.
     func wakeUps() -> AsyncStream<Void>
+
+    /// Whether an idle worker claims straight after a wake-up, rather than first asking ``hasReadyTask(in:at:)``.
+    ///
+    /// `true` where a wake-up almost always means work and a claim that finds nothing costs one round trip
+    /// (PostgreSQL's NOTIFY, sent only by enqueues and retries); `false` where every commit wakes the workers,
+    /// their own included, and a claim takes the database's write lock (SQLite's WAL watch).
+    var claimsOnWakeUp: Bool { get }
+}
+
+extension TaskStore {
+    public var claimsOnWakeUp: Bool { false }
 }
 
 /// What a worker asks for when claiming.

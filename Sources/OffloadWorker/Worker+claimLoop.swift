@@ -97,7 +97,8 @@ extension Worker {
     }
 
     /// Sleeps until the store signals a change, a delayed task comes due, or a stop is asked for;
-    /// a wake-up with nothing ready (often our own commit) goes back to sleep after a cheap read.
+    /// a wake-up with nothing ready (often our own commit) goes back to sleep after a cheap read,
+    /// unless the store's wake-ups mean work (``TaskStore/claimsOnWakeUp``): then the claim is the read.
     private func waitForReadyTask() async {
         while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
             var timeout = configuration.idlePollInterval
@@ -107,6 +108,7 @@ extension Worker {
                 timeout = min(timeout, .milliseconds(Int64(untilDue * 1000) + 1))
             }
             await doorbell.wait(timeout: timeout)
+            if store.claimsOnWakeUp { return }
             if (try? await store.hasReadyTask(in: configuration.queues, at: Date())) != false { return }
         }
     }
