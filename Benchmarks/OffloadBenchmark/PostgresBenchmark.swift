@@ -8,7 +8,7 @@ import OffloadPostgres
 ///
 /// 1. the limit: single-row `INSERT`s of Offload's pending-task row, one per transaction, from one
 ///    connection with postgres-nio and a prepared statement (``PostgresWriteRounds``);
-/// 2. `PostgresTaskStore.enqueue` one by one, in rounds alternating with the limit's;
+/// 2. `PostgresTaskStore.enqueue` one by one, in rounds alternating with the limit's, then in bulk as part 2;
 /// 3. the real supervisor draining no-op tasks with 1 and 2 workers (``DrainRun``, as part 3);
 /// 4. enqueue-to-start latency with one idle worker woken by `LISTEN`/`NOTIFY` (``LatencyProbe``, as part 4),
 ///    and that worker's memory while idle.
@@ -83,6 +83,33 @@ struct PostgresBenchmark {
             section: Self.section, name: "enqueue one by one (PostgresTaskStore.enqueue)", value: rounds.store, unit: "tasks/s",
             display: "\(Units.rate(rounds.store)) tasks/s = \(Int((share * 100).rounded()))% of the limit",
             note: "one statement per task (the INSERT and its NOTIFY), a pooled connection per call; per-round ratios \(rounds.ratios.map { "\(Int(($0 * 100).rounded()))%" }.joined(separator: " "))"))
+
+        let bulk = try await measureBulk(server, count: options.counts.enqueueBulk)
+        report.add(Figure(
+            section: Self.section, name: "bulk, enqueue(batch:) of \(Units.grouped(EnqueueBenchmark.bulkBatchSize))", value: bulk, unit: "tasks/s",
+            display: "\(Units.rate(bulk)) tasks/s",
+            note: "one transaction per \(Units.grouped(EnqueueBenchmark.bulkBatchSize)) tasks: an INSERT … unnest per \(PostgresTaskStore.batchChunkSize) rows and one NOTIFY, as part 2's bulk figure"))
+    }
+
+    /// Part 2's bulk figure on PostgreSQL: batches of the same size, on a schema of its own.
+    private func measureBulk(_ server: PostgresServer, count: Int) async throws -> Double {
+        let schema = "bench_enqueue_bulk"
+        let store = try await server.openStore(schema: schema)
+        let batch = (0..<EnqueueBenchmark.bulkBatchSize).map(EnqueueBenchmark.echoRequest)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var enqueued = 0
+        do {
+            while enqueued < count {
+                enqueued += try await store.enqueue(batch: batch).count
+            }
+        } catch {
+            await server.remove(store, schema: schema)
+            throw error
+        }
+        let rate = Double(enqueued) / (clock.now - start).inSeconds
+        await server.remove(store, schema: schema)
+        return rate
     }
 
     /// Figure 3: the supervisor's drain, the median of the repetitions for each worker count.

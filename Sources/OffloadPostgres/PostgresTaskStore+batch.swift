@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresTaskStore {
     /// Rows per INSERT: a bounded message even when each task carries large arguments.
-    static let batchChunkSize = 500
+    public static let batchChunkSize = 500
 
     /// Enqueues many tasks in one transaction, in order: all are stored, or none.
     ///
