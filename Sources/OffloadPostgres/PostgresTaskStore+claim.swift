@@ -72,14 +72,18 @@ extension PostgresTaskStore {
         var ctes: [String] = []
         if !successes.isEmpty {
             // `status = 'RUNNING' AND worker_id = …`: a late report of a recovered task changes nothing.
+            // `task.id = ANY(ids)` repeats the join on purpose: it gives the planner the primary key to look
+            // the rows up by. Without it, a table without statistics was joined by scanning the RUNNING index,
+            // whose entries for every task finished since the last vacuum each cost a heap visit.
+            let ids = parameter(successes.map(\.outcome.id.rawValue))
             ctes.append("""
                 finished AS (
                     UPDATE \(names.task) AS task
                     SET status = 'SUCCESSFUL', return_value = reported.return_value, finished_at = reported.finished_at
-                    FROM unnest(\(parameter(successes.map(\.outcome.id.rawValue)))::bigint[], \(parameter(successes.map(\.outcome.workerID)))::text[],
+                    FROM unnest(\(ids)::bigint[], \(parameter(successes.map(\.outcome.workerID)))::text[],
                                 \(parameter(successes.map(\.returnValue)))::text[], \(parameter(successes.map(\.outcome.finishedAt)))::timestamptz[])
                          AS reported(id, worker_id, return_value, finished_at)
-                    WHERE task.id = reported.id AND task.status = 'RUNNING' AND task.worker_id = reported.worker_id
+                    WHERE task.id = reported.id AND task.id = ANY(\(ids)::bigint[]) AND task.status = 'RUNNING' AND task.worker_id = reported.worker_id
                     RETURNING task.id)
                 """)
         }
