@@ -52,7 +52,7 @@ struct BenchmarkMain {
             limits = try SQLiteLimitBenchmark(directory: options.directory, counts: options.counts).run(report: report)
         }
         if parts.contains(.enqueue), let limits {
-            try EnqueueBenchmark(directory: options.directory, counts: options.counts).run(report: report, limits: limits)
+            try await EnqueueBenchmark(directory: options.directory, counts: options.counts).run(report: report, limits: limits)
         }
         // What part 8 compares PostgreSQL with: the SQLite figures of this same run.
         var sqlite = PostgresBenchmark.SQLiteComparison()

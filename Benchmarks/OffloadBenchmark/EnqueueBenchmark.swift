@@ -15,7 +15,7 @@ struct EnqueueBenchmark {
     let directory: String
     let counts: BenchmarkOptions.Counts
 
-    func run(report: BenchmarkReport, limits: SQLiteLimitBenchmark.Limits) throws {
+    func run(report: BenchmarkReport, limits: SQLiteLimitBenchmark.Limits) async throws {
         Console.line("\n[2] Enqueue through SQLiteTaskStore")
         let rounds = limits.writeRounds
         let share = rounds.store / rounds.raw
@@ -25,7 +25,7 @@ struct EnqueueBenchmark {
             target: "≥ 70% of the limit", met: share >= 0.70,
             note: "median of \(SingleRowWriteRounds.rounds) rounds alternating with the raw ones; per-round ratios \(rounds.ratios.map { "\(Int(($0 * 100).rounded()))%" }.joined(separator: " "))"))
 
-        let bulk = try measureBulk(count: counts.enqueueBulk)
+        let bulk = try await measureBulk(count: counts.enqueueBulk)
         report.add(Figure(
             section: Self.section, name: "bulk, enqueue(batch:) of \(Units.grouped(Self.bulkBatchSize))", value: bulk, unit: "tasks/s",
             display: "\(Units.rate(bulk)) tasks/s", note: "one commit per \(Units.grouped(Self.bulkBatchSize)) tasks"))
@@ -35,16 +35,20 @@ struct EnqueueBenchmark {
         TaskRequest(taskName: BenchmarkTask.name, arguments: #"{"value":"\#(value)"}"#)
     }
 
-    private func measureBulk(count: Int) throws -> Double {
+    private func measureBulk(count: Int) async throws -> Double {
         let database = try ScratchDatabase(directory: directory, name: "enqueue-bulk")
         defer { database.remove() }
-        let store = try database.openStore()
-        let batch = (0..<Self.bulkBatchSize).map(Self.echoRequest)
+        return try await Self.bulkRate(into: database.openStore(), count: count)
+    }
+
+    /// Tasks/s through `enqueue(batch:)` in batches of ``bulkBatchSize``, on either store (part 8 asks it of PostgreSQL).
+    static func bulkRate(into store: any TaskStore, count: Int) async throws -> Double {
+        let batch = (0..<bulkBatchSize).map(echoRequest)
         let clock = ContinuousClock()
         let start = clock.now
         var enqueued = 0
         while enqueued < count {
-            enqueued += try store.enqueue(batch: batch).count
+            enqueued += try await store.enqueue(batch: batch).count
         }
         return Double(enqueued) / (clock.now - start).inSeconds
     }

@@ -95,21 +95,14 @@ struct PostgresBenchmark {
     private func measureBulk(_ server: PostgresServer, count: Int) async throws -> Double {
         let schema = "bench_enqueue_bulk"
         let store = try await server.openStore(schema: schema)
-        let batch = (0..<EnqueueBenchmark.bulkBatchSize).map(EnqueueBenchmark.echoRequest)
-        let clock = ContinuousClock()
-        let start = clock.now
-        var enqueued = 0
         do {
-            while enqueued < count {
-                enqueued += try await store.enqueue(batch: batch).count
-            }
+            let rate = try await EnqueueBenchmark.bulkRate(into: store, count: count)
+            await server.remove(store, schema: schema)
+            return rate
         } catch {
             await server.remove(store, schema: schema)
             throw error
         }
-        let rate = Double(enqueued) / (clock.now - start).inSeconds
-        await server.remove(store, schema: schema)
-        return rate
     }
 
     /// Figure 3: the supervisor's drain, the median of the repetitions for each worker count.

@@ -61,7 +61,7 @@ public final class Supervisor: Service {
             notifier: SystemdNotifier(), reloadConfiguration: reloadConfiguration)
 
         // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
-        arbiter.recordSweep(succeeded: await arbiter.registrySweep()())
+        await arbiter.sweepRegistryBeforeStart()
         let control = try configuration.controlSocket.map { path in
             try ControlServer.start(path: path) { request in
                 await withCheckedContinuation { reply in

@@ -45,3 +45,27 @@ public func waitFor<T>(
         try await Task.sleep(for: interval)
     }
 }
+
+/// The result of `work`, or `otherwise` if it has not finished within `timeout` (it is then cancelled).
+///
+/// For awaiting something that may never come (a stream's next element, its end) without a bare sleep.
+public func firstResult<T: Sendable>(within timeout: Duration, otherwise: T, _ work: @escaping @Sendable () async -> T) async -> T {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { await work() }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first ?? otherwise
+    }
+}
+
+/// Whether `stream` yields within `limit`. The stream is used up either way.
+public func wakes(_ stream: AsyncStream<Void>, within limit: Duration = .seconds(10)) async -> Bool {
+    await firstResult(within: limit, otherwise: false) {
+        for await _ in stream { return true }
+        return false
+    }
+}

@@ -95,20 +95,3 @@ struct PostgresTransactionTests {
         }
     }
 }
-
-/// Whether `stream` yields within `limit`.
-func wakes(_ stream: AsyncStream<Void>, within limit: Duration = .seconds(10)) async -> Bool {
-    await withTaskGroup(of: Bool.self) { group in
-        group.addTask {
-            for await _ in stream { return true }
-            return false
-        }
-        group.addTask {
-            try? await Task.sleep(for: limit)
-            return false
-        }
-        let first = await group.next() ?? false
-        group.cancelAll()
-        return first
-    }
-}

@@ -62,9 +62,10 @@ extension Arbiter {
     /// Recovers tasks of registered workers that are gone without this supervisor seeing them die:
     /// a previous supervisor's, a standalone worker's, or another host's (stale heartbeat).
     ///
-    /// Reads the loop's state now and returns the store work, to run on or off the loop; the work
-    /// returns whether the store answered. Heartbeats count only when ``StoreContact`` trusts them.
-    func registrySweep() -> @Sendable () async -> Bool {
+    /// Reads the loop's state now and returns the store work, to run on the loop at start-up or beside
+    /// it later; the work returns whether the store answered. Heartbeats count only when
+    /// ``StoreContact`` trusts them.
+    private func registrySweep() -> @Sendable () async -> Bool {
         let (store, logger, host) = (store, logger, host)
         let staleAfter = storeContact.hasAnswered(for: configuration.staleWorkerTimeout, at: .now) ? configuration.staleWorkerTimeout : Self.neverStale
         let live = Set(workers.values.map(\.id)).union(workersBeingRecovered)
@@ -90,8 +91,9 @@ extension Arbiter {
     /// A staleness no heartbeat reaches: while heartbeats are not trusted, only dead pids count.
     static let neverStale = Duration.seconds(100 * 365 * 86_400)
 
-    func recordSweep(succeeded: Bool) {
-        storeContact.record(succeeded: succeeded, at: .now)
+    /// The start-up sweep, awaited: no worker runs yet, so nothing waits on the loop meanwhile.
+    func sweepRegistryBeforeStart() async {
+        storeContact.record(succeeded: await registrySweep()(), at: .now)
     }
 
     /// Pending counts for systemd's STATUS= line, read every 5 s when systemd listens.
@@ -112,7 +114,7 @@ extension Arbiter {
             workersBeingRecovered.remove(workerID)
         case .registrySweep(let succeeded):
             registrySweepRunning = false
-            recordSweep(succeeded: succeeded)
+            storeContact.record(succeeded: succeeded, at: .now)
             nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
         case .pendingCounts(let counts):
             statusCountsRunning = false

@@ -46,23 +46,6 @@ extension ConformanceContext {
         WorkerRecord(id: id, host: "host-\(id)", pid: 4242, queues: "*", state: state, currentTaskIDs: currentTasks, tasksDone: tasksDone, startedAt: Self.errorTime, heartbeatAt: heartbeat, supervisorID: "supervisor-1")
     }
 
-    /// Whether `stream` yields within `limit`. The stream is used up either way.
-    func wakes(_ stream: AsyncStream<Void>, within limit: Duration = .seconds(10)) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in stream { return true }
-                return false
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-    }
-
     /// Whether two dates are the same to the millisecond (stores keep microseconds at least).
     func same(_ a: Date?, _ b: Date?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }

@@ -1,4 +1,5 @@
 import Foundation
+import OffloadTesting
 import Testing
 @testable import OffloadSupervisor
 
@@ -27,36 +28,18 @@ enum ProcessFixture {
 
     /// Every line of `stream` until it ends, or `nil` if it has not ended within the deadline.
     static func collect(_ stream: AsyncStream<String>, within timeout: Duration = deadline) async -> [String]? {
-        await withTaskGroup(of: [String]?.self) { group in
-            group.addTask {
-                var lines: [String] = []
-                for await line in stream { lines.append(line) }
-                return Task.isCancelled ? nil : lines
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        await firstResult(within: timeout, otherwise: nil) {
+            var lines: [String] = []
+            for await line in stream { lines.append(line) }
+            return Task.isCancelled ? nil : lines
         }
     }
 
     /// The first line of `stream`, or `nil` if none arrives within the deadline.
     static func firstLine(of stream: AsyncStream<String>, within timeout: Duration = deadline) async -> String? {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                var iterator = stream.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        await firstResult(within: timeout, otherwise: nil) {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
         }
     }
 

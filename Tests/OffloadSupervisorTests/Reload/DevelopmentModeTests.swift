@@ -71,11 +71,8 @@ struct DevelopmentModeTests {
 
     /// Waits like `waitUntil`, printing the supervisor's log if the condition never comes true.
     func waitForLog(_ what: String, _ supervisor: SupervisorProcess, timeout: Duration = .seconds(300), _ condition: () async throws -> Bool) async throws {
-        do {
+        try await supervisor.explainingTimeout {
             try await waitUntil(what, timeout: timeout, interval: .milliseconds(50), condition)
-        } catch {
-            print("supervisor log while waiting for \(what):\n" + supervisor.log.suffix(80).joined(separator: "\n"))
-            throw error
         }
     }
 

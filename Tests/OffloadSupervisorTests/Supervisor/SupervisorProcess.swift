@@ -95,17 +95,25 @@ final class SupervisorProcess: Sendable {
     /// Waits until every queue runs its target of ready workers.
     @discardableResult
     func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
-        do {
-            return try await waitFor("every worker ready", timeout: timeout) {
+        try await explainingTimeout {
+            try await waitFor("every worker ready", timeout: timeout) {
                 guard let status = try? self.status() else { return nil }
                 let ready = status.queues.allSatisfy { queue in
                     queue.halted != nil || status.workers.filter { $0.queue == queue.name && $0.state == "ready" }.count >= queue.target
                 }
                 return ready && status.phase == "running" ? status : nil
             }
+        }
+    }
+
+    /// Runs `wait`; if it fails (a timeout), prints the supervisor's status and last log lines first, so
+    /// that the failure explains itself.
+    func explainingTimeout<T>(_ wait: () async throws -> T) async throws -> T {
+        do {
+            return try await wait()
         } catch {
             let status = (try? self.status()).map { "phase \($0.phase), queues \($0.queues), workers \($0.workers)" } ?? "no status"
-            print("supervisor never became ready (\(status)); its log:\n" + log.suffix(80).joined(separator: "\n"))
+            print("\(error); supervisor: \(status); its log:\n" + log.suffix(80).joined(separator: "\n"))
             throw error
         }
     }
