@@ -144,6 +144,15 @@ let package = Package(
             dependencies: ["Offload"],
             swiftSettings: strictSettings),
 
+        // Test kit for real processes: a supervisor on a scratch database, a held write lock, process checks.
+        .target(
+            name: "OffloadProcessTesting",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings),
+
         .testTarget(
             name: "OffloadTests",
             dependencies: ["Offload", "OffloadTesting"],
@@ -163,10 +172,19 @@ let package = Package(
         .testTarget(
             name: "OffloadSupervisorTests",
             dependencies: [
-                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting",
+                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting", "OffloadProcessTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
+        // Faults injected into real supervisors, workers and databases (docs/reliability.md): each test
+        // audits the database, the processes left behind and the supervisor's liveness.
+        .testTarget(
+            name: "OffloadFaultInjectionTests",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting", "OffloadProcessTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Offload
 import OffloadSQLite
 import OffloadSupervisor
+import OffloadProcessTesting
 import OffloadTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Offload
 import OffloadSupervisor
+import OffloadProcessTesting
 import OffloadTesting
 import Testing
 

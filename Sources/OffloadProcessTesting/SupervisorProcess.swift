@@ -6,17 +6,17 @@ import OffloadTesting
 import Synchronization
 
 /// A real `supervisor` process running the test worker on its own database, with its output captured.
-final class SupervisorProcess: Sendable {
-    let directory: TemporaryDirectory
-    let database: String
-    let controlSocket: String
-    let runLog: String
-    let process: ChildProcess
-    let store: SQLiteTaskStore
+public final class SupervisorProcess: Sendable {
+    public let directory: TemporaryDirectory
+    public let database: String
+    public let controlSocket: String
+    public let runLog: String
+    public let process: ChildProcess
+    public let store: SQLiteTaskStore
     private let output = OutputBuffer()
 
     /// Starts the supervisor; `queues` gives each queue's worker count.
-    static func start(
+    public static func start(
         queues: KeyValuePairs<String, Int> = ["default": 1],
         arguments extra: [String] = [],
         directory: TemporaryDirectory = TemporaryDirectory("offload-supervisor"),
@@ -34,7 +34,7 @@ final class SupervisorProcess: Sendable {
 
     /// Starts the supervisor in development mode in a Swift package: it builds the worker product
     /// itself and rebuilds it when the sources change.
-    static func startDevelopment(packagePath: String, product: String, directory: TemporaryDirectory = TemporaryDirectory("offload-dev")) async throws -> SupervisorProcess {
+    public static func startDevelopment(packagePath: String, product: String, directory: TemporaryDirectory = TemporaryDirectory("offload-dev")) async throws -> SupervisorProcess {
         let arguments = ["--worker-product", product, "--queues", "default", "--workers", "default=1", "--reload"]
         return try await launch(arguments, in: directory, workingDirectory: packagePath, environment: [:])
     }
@@ -80,13 +80,13 @@ final class SupervisorProcess: Sendable {
         }
     }
 
-    var log: [String] { output.lines }
+    public var log: [String] { output.lines }
 
-    func logContains(_ text: String) -> Bool {
+    public func logContains(_ text: String) -> Bool {
         log.contains { $0.contains(text) }
     }
 
-    func status() throws -> SupervisorStatus {
+    public func status() throws -> SupervisorStatus {
         let response = try ControlClient.send(.status, to: controlSocket)
         guard let status = response.status else { throw ControlSocketError("no status: \(response.message)") }
         return status
@@ -94,7 +94,7 @@ final class SupervisorProcess: Sendable {
 
     /// Waits until every queue runs its target of ready workers.
     @discardableResult
-    func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
+    public func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
         try await explainingTimeout {
             try await waitFor("every worker ready", timeout: timeout) {
                 guard let status = try? self.status() else { return nil }
@@ -108,7 +108,7 @@ final class SupervisorProcess: Sendable {
 
     /// Runs `wait`; if it fails (a timeout), prints the supervisor's status and last log lines first, so
     /// that the failure explains itself.
-    func explainingTimeout<T>(_ wait: () async throws -> T) async throws -> T {
+    public func explainingTimeout<T>(_ wait: () async throws -> T) async throws -> T {
         do {
             return try await wait()
         } catch {
@@ -119,15 +119,15 @@ final class SupervisorProcess: Sendable {
     }
 
     @discardableResult
-    func enqueue(_ name: String, arguments: String = "{}", queue: String = "default", retry: RetryPolicy = .none, timeout: Duration? = nil) throws -> TaskResultID {
+    public func enqueue(_ name: String, arguments: String = "{}", queue: String = "default", retry: RetryPolicy = .none, timeout: Duration? = nil) throws -> TaskResultID {
         try store.enqueue(TaskRequest(taskName: name, queueName: queue, arguments: arguments, retry: retry, timeout: timeout)).id
     }
 
-    func record(_ id: TaskResultID) throws -> TaskRecord {
+    public func record(_ id: TaskResultID) throws -> TaskRecord {
         try store.record(id: id)
     }
 
-    func waitForStatus(_ id: TaskResultID, _ statuses: Set<TaskStatus>, timeout: Duration = .seconds(30)) async throws -> TaskRecord {
+    public func waitForStatus(_ id: TaskResultID, _ statuses: Set<TaskStatus>, timeout: Duration = .seconds(30)) async throws -> TaskRecord {
         try await waitFor("task \(id) to be \(statuses)", timeout: timeout) {
             let record = try self.record(id)
             return statuses.contains(record.status) ? record : nil
@@ -135,24 +135,24 @@ final class SupervisorProcess: Sendable {
     }
 
     /// Lines of the test worker's run log (one per execution of a recording task).
-    func runs() -> [String] {
+    public func runs() -> [String] {
         guard let text = try? String(contentsOfFile: runLog, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").map(String.init)
     }
 
     /// The worker holding `id` right now, per the supervisor.
-    func worker(running id: TaskResultID) throws -> SupervisorStatus.Worker? {
+    public func worker(running id: TaskResultID) throws -> SupervisorStatus.Worker? {
         try status().workers.first { $0.currentTasks.contains(id.rawValue) }
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         _ = process.send(signal)
     }
 
     /// Stops the supervisor the way a user does (SIGTERM) and waits for it to exit, so nothing it
     /// started (workers, a `swift build`) outlives the test. Falls back to SIGKILL after `timeout`.
     @discardableResult
-    func stop(timeout: Duration = .seconds(60)) async -> ExitStatus {
+    public func stop(timeout: Duration = .seconds(60)) async -> ExitStatus {
         _ = process.send(SIGTERM)
         if let status = await process.waitForExit(timeout: timeout) { return status }
         print("supervisor \(process.pid) ignored SIGTERM for \(timeout); killing it. Its log:\n" + log.suffix(40).joined(separator: "\n"))
@@ -167,7 +167,7 @@ final class SupervisorProcess: Sendable {
 }
 
 /// Whether a process is gone (or a zombie waiting for PID 1 to reap it).
-func processIsGone(_ pid: Int32) -> Bool {
+public func processIsGone(_ pid: Int32) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
     guard let close = stat.lastIndex(of: ")") else { return true }
     let state = stat[stat.index(close, offsetBy: 2)]
@@ -175,8 +175,9 @@ func processIsGone(_ pid: Int32) -> Bool {
 }
 
 /// Lines collected from a child's output.
-final class OutputBuffer: Sendable {
+public final class OutputBuffer: Sendable {
+    public init() {}
     private let storage = Mutex<[String]>([])
-    func append(_ line: String) { storage.withLock { $0.append(line) } }
-    var lines: [String] { storage.withLock { $0 } }
+    public func append(_ line: String) { storage.withLock { $0.append(line) } }
+    public var lines: [String] { storage.withLock { $0 } }
 }

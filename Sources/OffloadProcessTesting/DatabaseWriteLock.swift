@@ -7,13 +7,13 @@ import Synchronization
 ///
 /// The transaction lives on a thread of its own because GRDB runs it synchronously: the thread waits
 /// inside it until released, while the test goes on.
-final class DatabaseWriteLock: Sendable {
+public final class DatabaseWriteLock: Sendable {
     private let release_ = DispatchSemaphore(value: 0)
     private let released = DispatchSemaphore(value: 0)
     private let isReleased = Mutex(false)
 
     /// Returns once the lock is held.
-    init(path: String) throws {
+    public init(path: String) throws {
         let queue = try DatabaseQueue(path: path)
         let locked = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
@@ -37,7 +37,7 @@ final class DatabaseWriteLock: Sendable {
     }
 
     /// Commits the lock holder's empty transaction; later calls do nothing.
-    func release() {
+    public func release() {
         guard isReleased.withLock({ released in defer { released = true }; return !released }) else { return }
         release_.signal()
         released.wait()
