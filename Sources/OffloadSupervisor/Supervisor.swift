@@ -63,7 +63,7 @@ public final class Supervisor: Service {
         // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
         await arbiter.sweepRegistryBeforeStart()
         let control = try configuration.controlSocket.map { path in
-            try ControlServer.start(path: path) { request in
+            try ControlServer.start(path: path, database: configuration.database, logger: logger) { request in
                 await withCheckedContinuation { reply in
                     continuation.yield(.control(request, reply: { reply.resume(returning: $0) }))
                 }
