@@ -19,9 +19,8 @@ public enum ControlClient {
         let fd = try connect(to: path)
         defer { close(fd) }
         let deadline = ContinuousClock.now + timeout
-        guard ControlLine.write(request, to: fd, before: deadline) else {
-            throw ControlSocketError("The supervisor at \(path) closed the connection before taking the request.")
-        }
+        // Read even if the write failed: a supervisor that refuses a client answers why, then closes.
+        let sent = ControlLine.write(request, to: fd, before: deadline)
         switch ControlLine.read(from: fd, before: deadline, limit: 16 << 20) {
         case .line(let line):
             do {
@@ -30,7 +29,7 @@ public enum ControlClient {
                 throw ControlSocketError("The supervisor at \(path) sent an answer that is not understood: \(TerminalSafe.escape(line.prefix(200)))")
             }
         case .closed:
-            throw ControlSocketError("The supervisor at \(path) closed the connection without answering.")
+            throw ControlSocketError("The supervisor at \(path) closed the connection \(sent ? "without answering" : "before taking the request").")
         case .timedOut:
             throw ControlSocketError("The supervisor at \(path) did not answer within \(timeout.formatted).")
         case .tooLong:
