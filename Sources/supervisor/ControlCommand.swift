@@ -57,28 +57,8 @@ struct ControlCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(response), as: UTF8.self))
         } else {
-            print(response.message)
-            if let status = response.status { print(StatusTable.render(status)) }
+            print(StatusTable.render(response))
         }
         if !response.ok { throw ExitCode(1) }
-    }
-}
-
-enum StatusTable {
-    static func render(_ status: SupervisorStatus) -> String {
-        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
-        var lines = ["supervisor \(status.pid): \(status.phase)", ""]
-        lines.append([pad("QUEUE", 14), pad("WORKERS", 9), "STATE"].joined(separator: " "))
-        for queue in status.queues {
-            lines.append([pad(queue.name, 14), pad("\(queue.running)/\(queue.target)", 9), queue.halted.map { "HALTED: \($0)" } ?? "ok"].joined(separator: " "))
-        }
-        lines.append("")
-        lines.append([pad("WORKER", 12), pad("PID", 8), pad("STATE", 9), pad("TASKS", 14), pad("DONE", 7), "HEARTBEAT"].joined(separator: " "))
-        for worker in status.workers {
-            let label = worker.id.split(separator: "#").first.map(String.init) ?? worker.id
-            let tasks = worker.currentTasks.isEmpty ? "-" : worker.currentTasks.map { "#\($0)" }.joined(separator: ",")
-            lines.append([pad(label, 12), pad(String(worker.pid), 8), pad(worker.state, 9), pad(tasks, 14), pad(String(worker.tasksDone), 7), String(format: "%.1fs ago", worker.secondsSinceHeartbeat)].joined(separator: " "))
-        }
-        return lines.joined(separator: "\n")
     }
 }
