@@ -28,8 +28,15 @@ struct ControlCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
-        let file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
+        let file: ConfigurationFile
+        do {
+            file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
+        } catch let error as ConfigurationError {
+            printError("supervisor ctl: \(error)")
+            throw SupervisorExit.code(for: error)
+        }
         let databasePath = database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
         let socket = controlSocket ?? file.string(for: "control-socket", environment: environment)
             ?? SupervisorSettings.defaultControlSocket(database: databasePath, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
@@ -51,7 +58,13 @@ struct ControlCommand: AsyncParsableCommand {
         default:
             throw ValidationError("Unknown command \"\(command)\": use status or scale.")
         }
-        let response = try ControlClient.send(request, to: socket)
+        let response: ControlResponse
+        do {
+            response = try ControlClient.send(request, to: socket)
+        } catch {
+            printError("supervisor ctl: \(error)")
+            throw ExitCode(1)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -61,4 +74,9 @@ struct ControlCommand: AsyncParsableCommand {
         }
         if !response.ok { throw ExitCode(1) }
     }
+}
+
+/// Writes a line to stderr: errors stay out of the output a script may parse.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
