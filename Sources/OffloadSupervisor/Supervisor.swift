@@ -63,7 +63,7 @@ public final class Supervisor: Service {
         // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
         await arbiter.sweepRegistryBeforeStart()
         let control = try configuration.controlSocket.map { path in
-            try ControlServer.start(path: path) { request in
+            try ControlServer.start(path: path, database: configuration.database, logger: logger) { request in
                 await withCheckedContinuation { reply in
                     continuation.yield(.control(request, reply: { reply.resume(returning: $0) }))
                 }
@@ -102,12 +102,14 @@ public final class Supervisor: Service {
     }
 
     /// Fails before anything starts when the worker executable is missing, with what to do.
-    static func checkWorkerExecutable(_ path: String) throws {
+    ///
+    /// - Throws: ``ConfigurationError``: the `worker` setting names nothing that can run.
+    static func checkWorkerExecutable(_ path: String) throws(ConfigurationError) {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw SupervisorError("The worker executable \(path) does not exist. Build it (swift build --product <worker>) or point --worker / `worker =` at it.")
+            throw ConfigurationError(.invalidValue, "The worker executable \(path) does not exist. Build it (swift build --product <worker>) or point --worker / `worker =` at it.")
         }
         guard access(path, X_OK) == 0 else {
-            throw SupervisorError("The worker executable \(path) is not executable (chmod +x it, or check the mount's noexec option).")
+            throw ConfigurationError(.invalidValue, "The worker executable \(path) is not executable (chmod +x it, or check the mount's noexec option).")
         }
     }
 }

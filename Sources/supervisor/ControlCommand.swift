@@ -28,8 +28,15 @@ struct ControlCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
-        let file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
+        let file: ConfigurationFile
+        do {
+            file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
+        } catch let error as ConfigurationError {
+            printError("supervisor ctl: \(error)")
+            throw SupervisorExit.code(for: error)
+        }
         let databasePath = database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
         let socket = controlSocket ?? file.string(for: "control-socket", environment: environment)
             ?? SupervisorSettings.defaultControlSocket(database: databasePath, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
@@ -51,34 +58,25 @@ struct ControlCommand: AsyncParsableCommand {
         default:
             throw ValidationError("Unknown command \"\(command)\": use status or scale.")
         }
-        let response = try ControlClient.send(request, to: socket)
+        let response: ControlResponse
+        do {
+            response = try ControlClient.send(request, to: socket)
+        } catch {
+            printError("supervisor ctl: \(error)")
+            throw ExitCode(1)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(response), as: UTF8.self))
         } else {
-            print(response.message)
-            if let status = response.status { print(StatusTable.render(status)) }
+            print(StatusTable.render(response))
         }
         if !response.ok { throw ExitCode(1) }
     }
 }
 
-enum StatusTable {
-    static func render(_ status: SupervisorStatus) -> String {
-        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
-        var lines = ["supervisor \(status.pid): \(status.phase)", ""]
-        lines.append([pad("QUEUE", 14), pad("WORKERS", 9), "STATE"].joined(separator: " "))
-        for queue in status.queues {
-            lines.append([pad(queue.name, 14), pad("\(queue.running)/\(queue.target)", 9), queue.halted.map { "HALTED: \($0)" } ?? "ok"].joined(separator: " "))
-        }
-        lines.append("")
-        lines.append([pad("WORKER", 12), pad("PID", 8), pad("STATE", 9), pad("TASKS", 14), pad("DONE", 7), "HEARTBEAT"].joined(separator: " "))
-        for worker in status.workers {
-            let label = worker.id.split(separator: "#").first.map(String.init) ?? worker.id
-            let tasks = worker.currentTasks.isEmpty ? "-" : worker.currentTasks.map { "#\($0)" }.joined(separator: ",")
-            lines.append([pad(label, 12), pad(String(worker.pid), 8), pad(worker.state, 9), pad(tasks, 14), pad(String(worker.tasksDone), 7), String(format: "%.1fs ago", worker.secondsSinceHeartbeat)].joined(separator: " "))
-        }
-        return lines.joined(separator: "\n")
-    }
+/// Writes a line to stderr: errors stay out of the output a script may parse.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

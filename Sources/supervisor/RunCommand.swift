@@ -79,6 +79,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
+        // A reader that goes away (a `ctl` client, a closed stdout) must cost a write, not the supervisor.
+        signal(SIGPIPE, SIG_IGN)
         let logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -94,8 +96,9 @@ struct RunCommand: AsyncParsableCommand {
         let settings: SupervisorSettings
         do {
             settings = try resolveSettings(environment: environment)
-        } catch {
-            throw CleanExit.message("supervisor: \(error)")
+        } catch let error as ConfigurationError {
+            logger.critical("\(error)")
+            throw SupervisorExit.code(for: error)
         }
         let store: any TaskStore
         do {
@@ -119,6 +122,9 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 try await supervisor.run()
             }
+        } catch let error as ConfigurationError {
+            logger.critical("\(error)")
+            throw SupervisorExit.code(for: error)
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)

@@ -40,12 +40,15 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public let path: String?
     /// The 1-based line in ``path``, if the error is about one line.
     public let line: Int?
+    /// Whether a command-line flag is at fault: a usage error (exit 64) rather than a configuration error (78).
+    public let isUsageError: Bool
 
-    public init(_ code: Code, _ message: String, path: String? = nil, line: Int? = nil) {
+    public init(_ code: Code, _ message: String, path: String? = nil, line: Int? = nil, isUsageError: Bool = false) {
         self.code = code
         self.message = message
         self.path = path
         self.line = line
+        self.isUsageError = isUsageError
     }
 
     public var description: String { message }
@@ -61,8 +64,9 @@ extension ConfigurationError {
     static func invalidValue(_ text: String, key: String, source: ConfigurationSource, expected: String) -> Self {
         let location: (path: String?, line: Int?) =
             if case .file(let path, let line) = source { (path, line) } else { (nil, nil) }
+        let isUsageError = if case .commandLine = source { true } else { false }
         return ConfigurationError(
             .invalidValue, "Invalid value \"\(text)\" for \(key) (from \(source)): expected \(expected).",
-            path: location.path, line: location.line)
+            path: location.path, line: location.line, isUsageError: isUsageError)
     }
 }

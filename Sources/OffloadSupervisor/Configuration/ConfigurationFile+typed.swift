@@ -18,8 +18,8 @@ extension ConfigurationFile {
         try configurationValue(for: key, environment: environment)?.duration(allowingZero: allowingZero)
     }
 
-    public func integer(for key: String, environment: [String: String], minimum: Int = 0) throws(ConfigurationError) -> Int? {
-        try configurationValue(for: key, environment: environment)?.integer(minimum: minimum)
+    public func integer(for key: String, environment: [String: String], minimum: Int = 0, maximum: Int = ConfigurationLimits.maximumCount) throws(ConfigurationError) -> Int? {
+        try configurationValue(for: key, environment: environment)?.integer(minimum: minimum, maximum: maximum)
     }
 
     public func boolean(for key: String, environment: [String: String]) throws(ConfigurationError) -> Bool? {

@@ -21,22 +21,26 @@ public struct ConfigurationValue: Sendable, Equatable {
     /// The text as is: paths, product names.
     public var string: String { text }
 
-    /// Seconds as a decimal number, `"30"` or `"0.5"`, exactly (no binary floating point: `"0.1"` is 100 ms).
+    /// Seconds as a decimal number, `"30"` or `"0.5"`, exactly (no binary floating point: `"0.1"` is 100 ms),
+    /// at most ``ConfigurationLimits/maximumSeconds``.
     ///
     /// No unit suffix is accepted: the format says seconds, and `"30s"` or `"5m"` would invite guessing.
     /// - Parameter allowingZero: pass `false` for intervals where zero would mean a busy loop.
     public func duration(allowingZero: Bool = true) throws(ConfigurationError) -> Duration {
-        let expected = "a number of seconds such as 30 or 0.5, without a unit" + (allowingZero ? "" : ", greater than zero")
+        let maximum = ConfigurationLimits.maximumSeconds
+        let expected = "a number of seconds from \(allowingZero ? "0" : "more than 0") to \(maximum) (a year), such as 30 or 0.5, without a unit"
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0]
         let fraction = parts.count == 2 ? parts[1] : ""
         guard !whole.isEmpty, whole.allSatisfy(ConfigurationSyntax.isDigit), parts.count == 1 || !fraction.isEmpty,
-            fraction.allSatisfy(ConfigurationSyntax.isDigit), let seconds = Int64(whole)
+            fraction.allSatisfy(ConfigurationSyntax.isDigit)
         else { throw invalid(expected) }
         // Nanoseconds are finer than anything the supervisor can act on; more digits are a typo, not a need.
         guard fraction.count <= 9, let digits = Int64(fraction.isEmpty ? "0" : fraction) else {
             throw invalid("at most 9 decimal places (nanoseconds)")
         }
+        // Digits only, so a failed conversion means too many of them: out of range like any large number.
+        guard let seconds = Int64(whole), seconds < maximum || (seconds == maximum && digits == 0) else { throw invalid(expected) }
         var scale: Int64 = 1
         for _ in fraction.count..<9 { scale *= 10 }
         let duration = Duration.seconds(seconds) + .nanoseconds(digits * scale)
@@ -44,10 +48,10 @@ public struct ConfigurationValue: Sendable, Equatable {
         return duration
     }
 
-    /// A whole number, at least `minimum`: counts, limits, MiB.
-    public func integer(minimum: Int = 0) throws(ConfigurationError) -> Int {
-        guard !text.isEmpty, text.allSatisfy(ConfigurationSyntax.isDigit), let number = Int(text), number >= minimum else {
-            throw invalid("a whole number of at least \(minimum)")
+    /// A whole number from `minimum` to `maximum`: counts, limits, MiB.
+    public func integer(minimum: Int = 0, maximum: Int = ConfigurationLimits.maximumCount) throws(ConfigurationError) -> Int {
+        guard !text.isEmpty, text.allSatisfy(ConfigurationSyntax.isDigit), let number = Int(text), number >= minimum, number <= maximum else {
+            throw invalid("a whole number from \(minimum) to \(maximum)")
         }
         return number
     }

@@ -97,28 +97,23 @@ extension SupervisorSettings {
             }
         }
         func seconds(_ flag: Double?, _ key: String) throws -> Duration? {
-            if let flag {
-                guard flag >= 0, flag.isFinite else {
-                    throw ConfigurationError(.invalidValue, "--\(key) must be a number of seconds of 0 or more, not \(flag).")
-                }
-                return .nanoseconds(Int64(flag * 1e9))
-            }
+            if let flag { return try Self.duration(flag: flag, key: key) }
             return try file.duration(for: key, environment: environment)
         }
-        func integer(_ flag: Int?, _ key: String, minimum: Int = 0) throws -> Int? {
-            if let flag { return try ConfigurationValue(String(flag), key: key, source: .commandLine(flag: "--" + key)).integer(minimum: minimum) }
-            return try file.integer(for: key, environment: environment, minimum: minimum)
+        func integer(_ flag: Int?, _ key: String, minimum: Int = 0, maximum: Int = ConfigurationLimits.maximumCount) throws -> Int? {
+            if let flag { return try ConfigurationValue(String(flag), key: key, source: .commandLine(flag: "--" + key)).integer(minimum: minimum, maximum: maximum) }
+            return try file.integer(for: key, environment: environment, minimum: minimum, maximum: maximum)
         }
-        if let value = try integer(flags.concurrency, "concurrency", minimum: 1) { configuration.concurrency = value }
+        if let value = try integer(flags.concurrency, "concurrency", minimum: 1, maximum: ConfigurationLimits.maximumConcurrency) { configuration.concurrency = value }
         if let value = try seconds(flags.gracefulTimeout, "graceful-timeout") { configuration.gracefulTimeout = value }
         if let value = try seconds(flags.heartbeatInterval, "heartbeat-interval") { configuration.heartbeatInterval = value }
         if let value = try seconds(flags.heartbeatTimeout, "heartbeat-timeout") { configuration.heartbeatTimeout = value }
         if let value = try seconds(flags.timeoutGrace, "timeout-grace") { configuration.timeoutGrace = value }
         if let value = try integer(flags.maxTasksPerWorker, "max-tasks-per-worker"), value > 0 { configuration.maxTasksPerWorker = value }
-        if let value = try integer(flags.maxWorkerMemory, "max-worker-memory"), value > 0 { configuration.maxWorkerMemoryMiB = value }
+        if let value = try integer(flags.maxWorkerMemory, "max-worker-memory", maximum: ConfigurationLimits.maximumWorkerMemoryMiB), value > 0 { configuration.maxWorkerMemoryMiB = value }
         if let value = try file.duration(for: "restart-backoff-initial", environment: environment) { configuration.restartBackoffInitial = value }
         if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
-        if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1) { configuration.startupFailureLimit = value }
+        if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1, maximum: ConfigurationLimits.maximumCount) { configuration.startupFailureLimit = value }
         if let value = try seconds(flags.staleWorkerTimeout, "stale-worker-timeout") { configuration.staleWorkerTimeout = value }
         // Workers record a heartbeat in the registry every 5 s: a shorter timeout would recover live workers' tasks.
         guard configuration.staleWorkerTimeout >= .seconds(10) else {
@@ -152,5 +147,18 @@ extension SupervisorSettings {
             throw ConfigurationError(.invalidValue, "reload needs a worker built from a Swift package (worker-product), not a fixed path (\(executable)).")
         }
         return SupervisorSettings(configuration: configuration, workerSource: workerSource, reload: reload, controlSocketExplicit: explicitSocket != nil)
+    }
+
+    /// A duration flag (`--graceful-timeout 2.5`): a number of seconds in range, checked before any
+    /// conversion, because `nan`, `inf` and `1e300` parse as numbers and would trap when made a `Duration`.
+    static func duration(flag: Double, key: String) throws(ConfigurationError) -> Duration {
+        let maximum = Double(ConfigurationLimits.maximumSeconds)
+        guard flag.isFinite, flag >= 0, flag <= maximum else {
+            throw ConfigurationError(
+                .invalidValue,
+                "Invalid value \(flag) for --\(key): expected a number of seconds from 0 to \(ConfigurationLimits.maximumSeconds) (a year), such as 30 or 0.5.",
+                isUsageError: true)
+        }
+        return .nanoseconds(Int64((flag * 1e9).rounded()))
     }
 }

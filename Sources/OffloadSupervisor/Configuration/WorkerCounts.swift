@@ -32,7 +32,7 @@ public enum WorkerCounts: Sendable, Hashable, CustomStringConvertible {
         let value = ConfigurationValue(text, key: key, source: source)
         let example = "a number for every queue (\"3\") or queue=count pairs (\"default=2, email=4\")"
         if !text.contains("=") {
-            self = .everyQueue(try value.integer(minimum: 0))
+            self = .everyQueue(try value.integer(minimum: 0, maximum: ConfigurationLimits.maximumWorkers))
             return
         }
         var counts: [String: Int] = [:]
@@ -46,8 +46,8 @@ public enum WorkerCounts: Sendable, Hashable, CustomStringConvertible {
             guard !queue.isEmpty else {
                 throw value.invalid("\(example); \"\(ConfigurationSyntax.trimmed(item))\" names no queue")
             }
-            guard countText.allSatisfy(ConfigurationSyntax.isDigit), let count = Int(countText) else {
-                throw value.invalid("a whole number of at least 0 for queue \(queue), not \"\(countText)\"")
+            guard countText.allSatisfy(ConfigurationSyntax.isDigit), let count = Int(countText), count <= ConfigurationLimits.maximumWorkers else {
+                throw value.invalid("a whole number from 0 to \(ConfigurationLimits.maximumWorkers) for queue \(queue), not \"\(countText)\"")
             }
             guard counts.updateValue(count, forKey: queue) == nil else {
                 throw value.invalid("each queue once; \(queue) appears twice")

@@ -57,7 +57,7 @@ struct ConfigurationPrecedenceTests {
 
         #expect(error?.code == .invalidValue)
         #expect(error?.line == nil)
-        #expect(error?.message == "Invalid value \"ten\" for graceful-timeout (from environment variable OFFLOAD_GRACEFUL_TIMEOUT): expected a number of seconds such as 30 or 0.5, without a unit.")
+        #expect(error?.message == "Invalid value \"ten\" for graceful-timeout (from environment variable OFFLOAD_GRACEFUL_TIMEOUT): expected a number of seconds from 0 to 31536000 (a year), such as 30 or 0.5, without a unit.")
     }
 
     @Test("a bad value from the file names the file and line")

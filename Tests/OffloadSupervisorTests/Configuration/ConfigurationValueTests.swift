@@ -54,7 +54,7 @@ struct ConfigurationValueTests {
             #expect(throws: ConfigurationError.self) { try Self.value(text, key: "max-worker-memory").integer() }
         }
         let error = #expect(throws: ConfigurationError.self) { try Self.value("0", key: "concurrency").integer(minimum: 1) }
-        #expect(error?.message.contains("a whole number of at least 1") == true)
+        #expect(error?.message.contains("a whole number from 1 to ") == true)
     }
 
     @Test("choices match without case and return the canonical spelling")

@@ -42,8 +42,8 @@ struct WorkerCountsTests {
         ("email=-1", "for queue email, not \"-1\""),
         ("email=", "for queue email, not \"\""),
         ("email=2, email=3", "email appears twice"),
-        ("two", "a whole number of at least 0"),
-        ("-2", "a whole number of at least 0"),
+        ("two", "a whole number from 0 to 1000"),
+        ("-2", "a whole number from 0 to 1000"),
     ])
     func malformedCounts(text: String, detail: String) {
         let error = #expect(throws: ConfigurationError.self) { try WorkerCounts(parsing: text, source: Self.source) }

@@ -176,7 +176,7 @@ struct CrashRecoveryTests {
         let directory = TemporaryDirectory("offload-supervisor")
         let supervisor = try await SupervisorProcess.start(directory: directory, worker: directory.file("no-such-worker"))
         let status = await supervisor.process.waitForExit()
-        #expect(status == .exited(1))
+        #expect(status == .exited(78), "a configuration error: EX_CONFIG")
         #expect(supervisor.logContains("no-such-worker does not exist"))
     }
 }
