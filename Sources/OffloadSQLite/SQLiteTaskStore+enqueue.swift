@@ -52,6 +52,7 @@ extension SQLiteTaskStore {
     }
 
     func insert(_ request: TaskRequest, db: Database) throws -> TaskRecord {
+        try request.validate()
         let size = request.arguments.utf8.count
         guard size <= configuration.maximumArgumentsSize else {
             throw OffloadError.argumentsTooLarge(task: request.taskName, size: size, limit: configuration.maximumArgumentsSize)
@@ -87,6 +88,6 @@ extension SQLiteTaskStore {
         guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else {
             throw OffloadError.resultNotFound(id)
         }
-        return try TaskRecord(row: row)
+        return try TaskRecord(row: row).readable()
     }
 }
