@@ -44,13 +44,4 @@ extension TaskRecord {
             errors: stored.json([TaskAttemptError].self, 20, or: []))
         unreadableColumns = stored.problems
     }
-
-    /// The record, or an error naming each column that could not be read: for callers that act on the
-    /// values (an app's `TaskResult`) rather than show them.
-    func readable() throws(OffloadError) -> TaskRecord {
-        guard unreadableColumns.isEmpty else {
-            throw OffloadError(.invalidStoredRow, "Task \(id) has values in the database that Offload cannot read: \(unreadableColumns.map(\.description).joined(separator: "; ")). `offload show \(id)` shows the rest of the row.")
-        }
-        return self
-    }
 }
