@@ -26,6 +26,7 @@ extension SQLiteTaskStore {
     /// ```
     public func enqueue(_ request: TaskRequest, in db: Database) throws -> TaskRecord {
         precondition(db.isInsideTransaction, "enqueue(_:in:) must run inside the app's write transaction (dbPool.write { db in … }).")
+        try fileIdentity?.check(path: path)
         return try insert(request, db: db)
     }
 
@@ -37,6 +38,7 @@ extension SQLiteTaskStore {
     public func enqueueAfterCommit(_ request: TaskRequest, in db: Database, onFailure: @escaping @Sendable (any Error) -> Void = SQLiteTaskStore.reportLostEnqueue) {
         db.afterNextTransaction(onCommit: { db in
             do {
+                try self.fileIdentity?.check(path: self.path)
                 try db.inTransaction(.immediate) {
                     _ = try self.insert(request, db: db)
                     return .commit
