@@ -14,6 +14,7 @@ public final class ImmediateBackend: TaskBackend {
     }
 
     public func enqueue(_ request: TaskRequest) async throws -> TaskRecord {
+        try request.validate()
         let now = Date()
         var record = state.withLock { state in
             let record = TaskRecord(id: TaskResultID(state.nextID), request: request, enqueuedAt: now)

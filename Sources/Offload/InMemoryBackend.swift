@@ -20,7 +20,8 @@ public final class InMemoryBackend: SynchronousTaskBackend {
     public func clear() { state.withLock { $0.records.removeAll() } }
 
     public func enqueue(_ request: TaskRequest) throws -> TaskRecord {
-        insert(request)
+        try request.validate()
+        return insert(request)
     }
 
     public func record(id: TaskResultID) throws -> TaskRecord {
@@ -28,7 +29,8 @@ public final class InMemoryBackend: SynchronousTaskBackend {
     }
 
     public func enqueue(_ request: TaskRequest) async throws -> TaskRecord {
-        insert(request)
+        try request.validate()
+        return insert(request)
     }
 
     public func record(id: TaskResultID) async throws -> TaskRecord {

@@ -33,10 +33,18 @@ public struct RetryPolicy: Sendable, Equatable, Codable {
     }
 
     /// The wait before the attempt that follows failed attempt number `attempt` (1-based).
+    ///
+    /// Never more than ``StoredTaskValues/maximumDuration``, whatever the policy holds: a policy read back
+    /// from a damaged row must not produce a retry time that no time stamp can hold.
     public func backoff(afterAttempt attempt: Int, random: Double = Double.random(in: -1...1)) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 40)
-        let base = min(initialBackoff.seconds * pow(2, Double(exponent)), maximumBackoff.seconds)
-        return .seconds(max(0, base * (1 + jitter * random)))
+        let limit = StoredTaskValues.maximumDuration.seconds
+        let exponent = min(max(attempt, 1) - 1, 40)
+        let initial = min(max(initialBackoff.seconds, 0), limit)
+        let maximum = min(max(maximumBackoff.seconds, 0), limit)
+        let base = min(initial * pow(2, Double(exponent)), maximum)
+        let spread = jitter.isFinite && random.isFinite ? jitter * random : 0
+        let seconds = min(max(0, base * (1 + spread)), limit)
+        return Duration(checkedSeconds: seconds) ?? StoredTaskValues.maximumDuration
     }
 }
 
@@ -47,9 +55,14 @@ extension Duration {
         return Double(whole) + Double(attoseconds) / 1e18
     }
 
-    /// Whole milliseconds, rounded down: the unit durations are stored in.
+    /// Whole milliseconds, rounded down: the unit durations are stored in. A duration beyond `Int64`
+    /// milliseconds (292 million years) saturates rather than trapping.
     public var milliseconds: Int64 {
         let (whole, attoseconds) = components
-        return whole * 1000 + attoseconds / 1_000_000_000_000_000
+        let saturated: Int64 = whole < 0 ? .min : .max
+        let (product, overflow) = whole.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return saturated }
+        let (sum, carry) = product.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return carry ? saturated : sum
     }
 }

@@ -47,4 +47,6 @@ public enum TaskFailureKind {
     public static let timedOut = "Offload.TimedOut"
     public static let workerDied = "Offload.WorkerDied"
     public static let workerLost = "Offload.WorkerLost"
+    /// The task's stored row holds a value Offload cannot use; the message names the column.
+    public static let invalidStoredRow = "Offload.InvalidStoredRow"
 }

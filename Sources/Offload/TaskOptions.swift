@@ -34,17 +34,27 @@ public struct TaskOptions: Sendable, Equatable {
 
     /// Checks the values a store would reject, so the caller hears about them at enqueue time.
     public func validate(taskName: String) throws(OffloadError) {
+        if let problem = TaskNames.problem(with: taskName) {
+            throw .invalidOption(task: taskName, problem)
+        }
         guard Self.priorityRange.contains(priority) else {
             throw .invalidOption(task: taskName, "priority \(priority) is outside \(Self.priorityRange.lowerBound)…\(Self.priorityRange.upperBound)")
         }
         guard !queueName.isEmpty, !queueName.contains(","), queueName != "*" else {
-            throw .invalidOption(task: taskName, "queue name \"\(queueName)\" must be non-empty and contain neither ',' nor be '*'")
+            throw .invalidOption(task: taskName, "queue name \"\(TaskNames.escaped(queueName))\" must be non-empty and contain neither ',' nor be '*'")
+        }
+        if let problem = TaskNames.problem(with: queueName, kind: "queue name") {
+            throw .invalidOption(task: taskName, problem)
         }
         guard retry.maxAttempts >= 1 else {
             throw .invalidOption(task: taskName, "retry.maxAttempts must be at least 1, not \(retry.maxAttempts)")
         }
-        if let timeout, timeout <= .zero {
-            throw .invalidOption(task: taskName, "timeout must be positive, not \(timeout)")
+        if let timeout, timeout <= .zero || timeout > StoredTaskValues.maximumDuration {
+            throw .invalidOption(task: taskName, "timeout must be positive and at most 100 years, not \(timeout)")
+        }
+        for (name, backoff) in [("retry.initialBackoff", retry.initialBackoff), ("retry.maximumBackoff", retry.maximumBackoff)]
+        where backoff < .zero || backoff > StoredTaskValues.maximumDuration {
+            throw .invalidOption(task: taskName, "\(name) must be from 0 to 100 years, not \(backoff)")
         }
     }
 }

@@ -31,6 +31,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var workerIDs: [String]
     /// One entry per failed attempt, in order.
     public var errors: [TaskAttemptError]
+    /// Columns of the stored row that could not be read; the fields they fill hold placeholders.
+    /// Always empty for a record a store returns from ``TaskBackend/record(id:)``, which throws instead.
+    public var unreadableColumns: [StoredValueProblem] = []
 
     public init(id: TaskResultID, request: TaskRequest, status: TaskStatus = .pending, enqueuedAt: Date) {
         self.id = id

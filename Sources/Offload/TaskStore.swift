@@ -238,12 +238,15 @@ public struct PruneRequest: Sendable, Equatable {
 
 /// A filter for listing tasks.
 public struct TaskFilter: Sendable, Equatable {
+    /// Only the task with this id (what `offload show` reads, marking what it cannot).
+    public var id: TaskResultID?
     public var status: TaskStatus?
     public var queueName: String?
     public var taskName: String?
     public var limit: Int
 
-    public init(status: TaskStatus? = nil, queueName: String? = nil, taskName: String? = nil, limit: Int = 50) {
+    public init(id: TaskResultID? = nil, status: TaskStatus? = nil, queueName: String? = nil, taskName: String? = nil, limit: Int = 50) {
+        self.id = id
         self.status = status
         self.queueName = queueName
         self.taskName = taskName

@@ -7,6 +7,10 @@ extension PostgresTaskStore {
     public func records(matching filter: TaskFilter) async throws -> [TaskRecord] {
         var clauses: [String] = []
         var binds = PostgresBindings()
+        if let id = filter.id {
+            binds.append(id.rawValue)
+            clauses.append("id = $\(binds.count)")
+        }
         if let status = filter.status {
             binds.append(status.rawValue)
             clauses.append("status = $\(binds.count)")
@@ -23,7 +27,7 @@ extension PostgresTaskStore {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let query = PostgresQuery(unsafeSQL: "SELECT \(TaskRecord.postgresSelection) FROM \(names.task) \(whereClause) ORDER BY id DESC LIMIT $\(binds.count)", binds: binds)
         return try await withConnection { [self] connection in
-            try await connection.query(query, logger: logger).collect().map(TaskRecord.init(postgresRow:))
+            try await connection.query(query, logger: logger).collect().map { TaskRecord(postgresRow: $0) }
         }
     }
 

@@ -12,7 +12,10 @@ extension PostgresTaskStore {
     /// trip per ``batchChunkSize`` tasks instead of one per task; workers are notified once per queue.
     public func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord] {
         guard !requests.isEmpty else { return [] }
-        for request in requests { try checkSize(of: request) }
+        for request in requests {
+            try request.validate()
+            try checkSize(of: request)
+        }
         let now = Date()
         return try await inTransaction { [self] connection in
             var records: [TaskRecord] = []

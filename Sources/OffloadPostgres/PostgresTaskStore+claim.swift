@@ -40,15 +40,21 @@ extension PostgresTaskStore {
         let errorJSON = try TaskJSON.encode(error)
         if let retryAt {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = errors || jsonb_build_array($2::jsonb) \(guardClause)
+                UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = \(Self.appendingError("$2")) \(guardClause)
                 RETURNING id
                 """, binds: bindings(retryAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger).collect()
             return !rows.isEmpty
         }
         try await connection.perform(PostgresQuery(unsafeSQL: """
-            UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = errors || jsonb_build_array($2::jsonb) \(guardClause)
+            UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = \(Self.appendingError("$2")) \(guardClause)
             """, binds: bindings(outcome.finishedAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger)
         return false
+    }
+
+    /// `errors` with the error in `parameter` appended, or, when the column holds something other than an
+    /// array (a hand edit), an array of that error alone: recording an outcome never fails on garbage.
+    static func appendingError(_ parameter: String) -> String {
+        "CASE WHEN jsonb_typeof(errors) = 'array' THEN errors || jsonb_build_array(\(parameter)::jsonb) ELSE jsonb_build_array(\(parameter)::jsonb) END"
     }
 
     /// Tells listening workers that tasks may be ready; delivered when the transaction commits.
@@ -108,7 +114,7 @@ extension PostgresTaskStore {
         ctes.append("""
             picked AS (
                 SELECT id FROM \(names.task)
-                WHERE status = 'PENDING' AND run_after <= \(now) \(queueFilter)
+                WHERE status = 'PENDING' AND (run_after <= \(now) OR run_after = 'infinity') \(queueFilter)
                 ORDER BY priority DESC, run_after, id
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
@@ -116,39 +122,83 @@ extension PostgresTaskStore {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH \(ctes.joined(separator: ",\n"))
             UPDATE \(names.task) AS task
-            SET status = 'RUNNING', worker_id = \(worker), attempts = task.attempts + 1, last_attempted_at = \(now),
+            SET status = 'RUNNING', worker_id = \(worker), last_attempted_at = \(now),
+                attempts = CASE WHEN task.attempts < 2147483647 THEN task.attempts + 1 ELSE task.attempts END,
                 started_at = COALESCE(task.started_at, \(now)), worker_ids = array_append(task.worker_ids, \(worker)::text)
             FROM picked WHERE task.id = picked.id
             RETURNING task.id, task.task_name, task.queue_name, task.priority, task.arguments, task.attempts, task.max_attempts,
-                      task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after
+                      task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after,
+                      jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL
             """, binds: binds), logger: logger).collect()
         var claimed: [ClaimedTask] = []
         claimed.reserveCapacity(rows.count)
+        var poisoned: [(id: Int64, attempt: Int, problem: StoredValueProblem)] = []
         for row in rows {
             let columns = row.makeRandomAccess()
+            let id: Int64
+            let attempt: Int
             do {
-                let timeoutMS = try columns[10].decode(Int64?.self)
-                claimed.append(ClaimedTask(
-                    id: TaskResultID(try columns[0].decode(Int64.self)),
-                    taskName: try columns[1].decode(String.self),
-                    queueName: try columns[2].decode(String.self),
-                    priority: try columns[3].decode(Int.self),
-                    arguments: try columns[4].decode(String.self),
-                    attempt: try columns[5].decode(Int.self),
-                    retry: RetryPolicy(
-                        maxAttempts: try columns[6].decode(Int.self),
-                        initialBackoff: .milliseconds(try columns[7].decode(Int64.self)),
-                        maximumBackoff: .milliseconds(try columns[8].decode(Int64.self)),
-                        jitter: try columns[9].decode(Double.self)),
-                    timeout: timeoutMS.map { .milliseconds($0) },
-                    runAfter: try columns[11].decode(Date.self)))
+                id = try columns[0].decode(Int64.self)
+                attempt = try columns[5].decode(Int.self)
+            } catch {
+                throw OffloadError(.invalidStoredRow, "A claimed task has a column of an unexpected type: \(String(reflecting: error)). Was the schema changed by hand?")
+            }
+            do {
+                claimed.append(try Self.claimedTask(id: id, attempt: attempt, columns))
+            } catch let problem as StoredValueProblem {
+                poisoned.append((id, attempt, problem))
             } catch {
                 throw OffloadError(.invalidStoredRow, "A claimed task has a column of an unexpected type: \(String(reflecting: error)). Was the schema changed by hand?")
             }
         }
+        for bad in poisoned {
+            try await failPoisoned(id: bad.id, attempt: bad.attempt, problem: bad.problem, workerID: claim.workerID, now: claim.now, on: connection)
+        }
         // RETURNING gives rows in no promised order; run them in the order they were chosen.
         claimed.sort { ($0.priority, $1.runAfter, $1.id) > ($1.priority, $0.runAfter, $0.id) }
         return claimed
+    }
+
+    /// A claimed row as a task to run; throws ``StoredValueProblem`` for the first column that holds a value
+    /// Offload never writes (an absurd backoff, a run-after of `infinity`, errors that are not an array…).
+    private static func claimedTask(id: Int64, attempt: Int, _ columns: PostgresRandomAccessRow) throws -> ClaimedTask {
+        guard try columns[12].decode(Bool?.self) == true else {
+            throw StoredValueProblem(column: "errors", reason: "does not hold a JSON array")
+        }
+        guard try columns[13].decode(Bool?.self) == true else {
+            throw StoredValueProblem(column: "worker_ids", reason: "holds a NULL element")
+        }
+        let retry = try StoredTaskValues.retryPolicy(
+            maxAttempts: try columns[6].decode(Int64.self),
+            initialBackoffMilliseconds: try columns[7].decode(Int64.self),
+            maximumBackoffMilliseconds: try columns[8].decode(Int64.self),
+            jitter: try columns[9].decode(Double.self))
+        let timeout = try columns[10].decode(Int64?.self).map { milliseconds throws(StoredValueProblem) in
+            try StoredTaskValues.duration(milliseconds: milliseconds, column: "timeout_ms", positive: true)
+        }
+        return ClaimedTask(
+            id: TaskResultID(id),
+            taskName: try columns[1].decode(String.self),
+            queueName: try columns[2].decode(String.self),
+            priority: try columns[3].decode(Int.self),
+            arguments: try columns[4].decode(String.self),
+            attempt: try StoredTaskValues.attempt(Int64(attempt)),
+            retry: retry,
+            timeout: timeout,
+            runAfter: try StoredTaskValues.time(try columns[11].decode(Date.self), column: "run_after"))
+    }
+
+    /// Fails a task the claim just took whose row holds garbage, with an error naming the column. A
+    /// run-after of ±infinity is reset to now, so the row can be shown, retried or pruned.
+    private func failPoisoned(id: Int64, attempt: Int, problem: StoredValueProblem, workerID: String, now: Date, on connection: PostgresConnection) async throws {
+        let error = StoredTaskValues.failure(of: TaskResultID(id), problem, attempt: attempt, workerID: workerID, at: now)
+        try await connection.perform(PostgresQuery(unsafeSQL: """
+            UPDATE \(names.task)
+            SET status = 'FAILED', finished_at = $1, errors = \(Self.appendingError("$2")),
+                run_after = CASE WHEN isfinite(run_after) THEN run_after ELSE $1 END,
+                worker_ids = array_remove(worker_ids, NULL)
+            WHERE id = $3 AND status = 'RUNNING' AND worker_id = $4
+            """, binds: bindings(now, try TaskJSON.encode(error), id, workerID)), logger: logger)
     }
 
     public func hasReadyTask(in queues: QueueSelection, at now: Date) async throws -> Bool {
@@ -159,8 +209,9 @@ extension PostgresTaskStore {
                 binds.append(queueNames)
                 queueFilter = "AND queue_name = ANY($2)"
             }
+            // A run-after of infinity is garbage the claim picks up and fails; a worker must see it as ready.
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT EXISTS (SELECT 1 FROM \(names.task) WHERE status = 'PENDING' AND run_after <= $1 \(queueFilter))
+                SELECT EXISTS (SELECT 1 FROM \(names.task) WHERE status = 'PENDING' AND (run_after <= $1 OR run_after = 'infinity') \(queueFilter))
                 """, binds: binds), logger: logger).collect()
             return try rows.first?.decode(Bool.self) ?? false
         }
@@ -175,7 +226,7 @@ extension PostgresTaskStore {
                 queueFilter = "AND queue_name = ANY($1)"
             }
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT min(run_after) FROM \(names.task) WHERE status = 'PENDING' \(queueFilter)
+                SELECT min(run_after) FROM \(names.task) WHERE status = 'PENDING' AND isfinite(run_after) \(queueFilter)
                 """, binds: binds), logger: logger).collect()
             return try rows.first?.decode(Date?.self)
         }

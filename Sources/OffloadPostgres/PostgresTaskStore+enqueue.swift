@@ -52,6 +52,7 @@ extension PostgresTaskStore {
     }
 
     func insert(_ request: TaskRequest, on connection: PostgresConnection) async throws -> TaskRecord {
+        try request.validate()
         try checkSize(of: request)
         let now = Date()
         let runAfter = request.runAfter ?? now
@@ -93,6 +94,6 @@ extension PostgresTaskStore {
     func fetchRecord(id: TaskResultID, on connection: PostgresConnection) async throws -> TaskRecord {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(TaskRecord.postgresSelection) FROM \(names.task) WHERE id = $1", binds: bindings(id.rawValue)), logger: logger).collect()
         guard let row = rows.first else { throw OffloadError.resultNotFound(id) }
-        return try TaskRecord(postgresRow: row)
+        return try TaskRecord(postgresRow: row).readable()
     }
 }

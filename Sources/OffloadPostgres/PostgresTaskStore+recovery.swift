@@ -52,20 +52,27 @@ extension PostgresTaskStore {
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
                 continue
             }
-            let policy = RetryPolicy(maxAttempts: maxAttempts, initialBackoff: .milliseconds(initialMS), maximumBackoff: .milliseconds(maximumMS), jitter: jitter)
             let reason = loss.taskReasons[id] ?? WorkerLoss.Reason(exceptionType: loss.exceptionType, message: loss.message)
-            let error = TaskAttemptError(exceptionType: reason.exceptionType, message: reason.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
-            let errorJSON = try TaskJSON.encode(error)
-            if policy.allowsAnotherAttempt(after: attempts) {
+            var attemptError = TaskAttemptError(exceptionType: reason.exceptionType, message: reason.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
+            // A policy out of Offload's bounds (a hand edit) fails its task naming the column instead of retrying it.
+            let policy: RetryPolicy?
+            do {
+                policy = try StoredTaskValues.retryPolicy(maxAttempts: Int64(maxAttempts), initialBackoffMilliseconds: initialMS, maximumBackoffMilliseconds: maximumMS, jitter: jitter)
+            } catch {
+                policy = nil
+                attemptError = StoredTaskValues.failure(of: id, error, attempt: attempts, workerID: loss.workerID, at: now)
+            }
+            let errorJSON = try TaskJSON.encode(attemptError)
+            if let policy, policy.allowsAnotherAttempt(after: attempts) {
                 let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)
                 try await connection.perform(PostgresQuery(unsafeSQL: """
-                    UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = errors || jsonb_build_array($2::jsonb)
+                    UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = \(Self.appendingError("$2"))
                     WHERE id = $3
                     """, binds: bindings(retryAt, errorJSON, rawID)), logger: logger)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: true))
             } else {
                 try await connection.perform(PostgresQuery(unsafeSQL: """
-                    UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = errors || jsonb_build_array($2::jsonb)
+                    UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = \(Self.appendingError("$2"))
                     WHERE id = $3
                     """, binds: bindings(now, errorJSON, rawID)), logger: logger)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .failed, attemptCounted: true))

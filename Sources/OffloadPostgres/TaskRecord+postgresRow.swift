@@ -2,54 +2,62 @@ import Foundation
 import Offload
 import PostgresNIO
 
-/// Reading stored rows back, with an error that names the row when one is malformed
-/// (edited by hand, or written by a newer version).
+/// Reading stored rows back. PostgreSQL's types keep the wrong kind of value out of a column, but not JSON of
+/// the wrong shape or NULLs inside arrays: such a column gives a placeholder and is listed in
+/// ``TaskRecord/unreadableColumns``, so listings show the rest of the row.
 extension TaskRecord {
-    static let postgresSelection = "id, task_name, queue_name, backend, priority, status, arguments, return_value, enqueued_at, run_after, started_at, finished_at, last_attempted_at, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms, worker_ids, errors::text"
+    static let postgresColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors"]
+    static let postgresSelection = postgresColumns.dropLast().joined(separator: ", ") + ", errors::text"
 
-    init(postgresRow row: PostgresRow) throws {
+    init(postgresRow row: PostgresRow) {
         let columns = row.makeRandomAccess()
-        let id = try columns[0].decode(Int64.self)
-        do {
-            let statusText = try columns[5].decode(String.self)
-            guard let status = TaskStatus(rawValue: statusText) else {
-                throw OffloadError(.invalidStoredRow, "Task \(id) has an unknown status \"\(statusText)\" in the database.")
-            }
-            let errorsText = try columns[20].decode(String.self)
-            let errors: [TaskAttemptError]
+        var problems: [StoredValueProblem] = []
+        func read<Value: PostgresDecodable>(_ index: Int, _ type: Value.Type, or placeholder: Value) -> Value {
             do {
-                errors = try TaskJSON.decode([TaskAttemptError].self, from: errorsText)
+                return try columns[index].decode(type)
             } catch {
-                throw OffloadError(.invalidStoredRow, "Task \(id) has malformed errors JSON in the database: \(error).")
+                problems.append(StoredValueProblem(column: TaskRecord.postgresColumns[index], reason: "cannot be read as \(Value.self): \(String(reflecting: error).prefix(200))"))
+                return placeholder
             }
-            let timeoutMS = try columns[18].decode(Int64?.self)
-            self.init(
-                id: TaskResultID(id),
-                taskName: try columns[1].decode(String.self),
-                queueName: try columns[2].decode(String.self),
-                backend: try columns[3].decode(String.self),
-                priority: try columns[4].decode(Int.self),
-                status: status,
-                arguments: try columns[6].decode(String.self),
-                returnValue: try columns[7].decode(String?.self),
-                enqueuedAt: try columns[8].decode(Date.self),
-                runAfter: try columns[9].decode(Date.self),
-                startedAt: try columns[10].decode(Date?.self),
-                finishedAt: try columns[11].decode(Date?.self),
-                lastAttemptedAt: try columns[12].decode(Date?.self),
-                attempts: try columns[13].decode(Int.self),
-                retry: RetryPolicy(
-                    maxAttempts: try columns[14].decode(Int.self),
-                    initialBackoff: .milliseconds(try columns[15].decode(Int64.self)),
-                    maximumBackoff: .milliseconds(try columns[16].decode(Int64.self)),
-                    jitter: try columns[17].decode(Double.self)),
-                timeout: timeoutMS.map { .milliseconds($0) },
-                workerIDs: try columns[19].decode([String].self),
-                errors: errors)
-        } catch let error as OffloadError {
-            throw error
-        } catch {
-            throw OffloadError(.invalidStoredRow, "Task \(id) has a column of an unexpected type in the database: \(String(reflecting: error)). Was the schema changed by hand?")
         }
+        let id = read(0, Int64.self, or: 0)
+        let statusText = read(5, String.self, or: "")
+        let status = TaskStatus(rawValue: statusText) ?? {
+            problems.append(StoredValueProblem(column: "status", reason: "\(StoredTaskValues.quoted(statusText)) is not a status"))
+            return .failed
+        }()
+        let errorsText = read(20, String.self, or: "[]")
+        let errors: [TaskAttemptError]
+        do {
+            errors = try TaskJSON.decode([TaskAttemptError].self, from: errorsText)
+        } catch {
+            problems.append(StoredValueProblem(column: "errors", reason: "holds \(StoredTaskValues.quoted(errorsText)), not the JSON array of errors Offload writes there"))
+            errors = []
+        }
+        let timeoutMS = read(18, Int64?.self, or: nil)
+        self.init(
+            id: TaskResultID(id),
+            taskName: read(1, String.self, or: "?"),
+            queueName: read(2, String.self, or: "?"),
+            backend: read(3, String.self, or: "?"),
+            priority: read(4, Int.self, or: 0),
+            status: status,
+            arguments: read(6, String.self, or: "?"),
+            returnValue: read(7, String?.self, or: nil),
+            enqueuedAt: read(8, Date.self, or: Date(timeIntervalSince1970: 0)),
+            runAfter: read(9, Date.self, or: Date(timeIntervalSince1970: 0)),
+            startedAt: read(10, Date?.self, or: nil),
+            finishedAt: read(11, Date?.self, or: nil),
+            lastAttemptedAt: read(12, Date?.self, or: nil),
+            attempts: read(13, Int.self, or: 0),
+            retry: RetryPolicy(
+                maxAttempts: read(14, Int.self, or: 1),
+                initialBackoff: .milliseconds(read(15, Int64.self, or: 0)),
+                maximumBackoff: .milliseconds(read(16, Int64.self, or: 0)),
+                jitter: read(17, Double.self, or: 0)),
+            timeout: timeoutMS.map { .milliseconds($0) },
+            workerIDs: read(19, [String].self, or: []),
+            errors: errors)
+        unreadableColumns = problems
     }
 }

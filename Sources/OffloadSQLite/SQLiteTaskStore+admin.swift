@@ -7,19 +7,20 @@ extension SQLiteTaskStore {
         try read { db in
             var clauses: [String] = []
             var arguments: StatementArguments = []
+            if let id = filter.id { clauses.append("id = ?"); arguments += [id.rawValue] }
             if let status = filter.status { clauses.append("status = ?"); arguments += [status.rawValue] }
             if let queue = filter.queueName { clauses.append("queue_name = ?"); arguments += [queue] }
             if let name = filter.taskName { clauses.append("task_name = ?"); arguments += [name] }
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [filter.limit]
             return try Row.fetchAll(db, sql: "SELECT \(TaskRecord.selection) FROM offload_task \(whereClause) ORDER BY id DESC LIMIT ?", arguments: arguments)
-                .map(TaskRecord.init(row:))
+                .map { TaskRecord(row: $0) }
         }
     }
 
     public func counts() async throws -> [QueueCounts] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT queue_name, status, COUNT(*) FROM offload_task GROUP BY queue_name, status")
+            let rows = try Row.fetchAll(db, sql: "SELECT CAST(queue_name AS TEXT), CAST(status AS TEXT), COUNT(*) FROM offload_task GROUP BY 1, 2")
             return QueueCounts.tally(rows.map { (queue: $0[0], status: $0[1], count: $0[2]) })
         }
     }

@@ -33,21 +33,31 @@ extension SQLiteTaskStore {
             try statement.execute(arguments: [returnValue, finishedAt, outcome.id.rawValue, outcome.workerID])
         case .failed(let error, let retryAt?):
             let statement = try db.cachedStatement(sql: """
-                UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = json_insert(errors, '$[#]', json(?))
+                UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = \(Self.appendingError)
                 WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
                 """)
-            try statement.execute(arguments: [DatabaseTime.micros(retryAt), try TaskJSON.encode(error), outcome.id.rawValue, outcome.workerID])
+            let errorJSON = try TaskJSON.encode(error)
+            try statement.execute(arguments: [DatabaseTime.micros(retryAt), errorJSON, errorJSON, outcome.id.rawValue, outcome.workerID])
         case .failed(let error, nil):
             let statement = try db.cachedStatement(sql: """
-                UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = json_insert(errors, '$[#]', json(?))
+                UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = \(Self.appendingError)
                 WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
                 """)
-            try statement.execute(arguments: [finishedAt, try TaskJSON.encode(error), outcome.id.rawValue, outcome.workerID])
+            let errorJSON = try TaskJSON.encode(error)
+            try statement.execute(arguments: [finishedAt, errorJSON, errorJSON, outcome.id.rawValue, outcome.workerID])
         }
     }
 
+    /// `errors` with one more error (two `?`, both the error's JSON): appended to the array, or, when the
+    /// column holds garbage, an array of that error alone, so that recording an outcome never fails.
+    static let appendingError = "CASE WHEN \(isJSONArray("errors")) THEN json_insert(errors, '$[#]', json(?)) ELSE json_array(json(?)) END"
+
     /// One `UPDATE … RETURNING`: no other connection can claim the same rows, since SQLite
     /// serialises writers and the subquery and update run in the same statement.
+    ///
+    /// A row holding garbage in a column the claim reads is failed on its own, in the same transaction, with
+    /// an error naming the column: one bad row costs one task, never the queue. Rows whose `run_after` is not
+    /// an integer are claimed too, or nobody would ever settle them.
     private func claimReady(_ claim: ClaimRequest, db: Database) throws -> [ClaimedTask] {
         let now = DatabaseTime.micros(claim.now)
         let queueFilter: String
@@ -63,60 +73,126 @@ extension SQLiteTaskStore {
         let statement = try db.cachedStatement(sql: """
             UPDATE offload_task
             SET status = 'RUNNING', worker_id = ?, attempts = attempts + 1, last_attempted_at = ?,
-                started_at = COALESCE(started_at, ?), worker_ids = json_insert(worker_ids, '$[#]', ?)
+                started_at = COALESCE(started_at, ?),
+                worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_insert(worker_ids, '$[#]', ?) ELSE worker_ids END
             WHERE id IN (
                 SELECT id FROM offload_task
-                WHERE status = 'PENDING' AND run_after <= ? \(queueFilter)
+                WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') \(queueFilter)
                 ORDER BY priority DESC, run_after, id
                 LIMIT ?)
-            RETURNING id, task_name, queue_name, priority, arguments, attempts, max_attempts,
-                      backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms, run_after
+            RETURNING \(Self.claimedColumns.prefix(12).joined(separator: ", ")),
+                      \(isJSONArray("worker_ids")), \(isJSONArray("errors"))
             """)
         var claimed: [ClaimedTask] = []
+        var poisoned: [PoisonedClaim] = []
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
-            let timeoutMS: Int64? = row[10]
-            claimed.append(ClaimedTask(
-                id: TaskResultID(row[0] as Int64),
-                taskName: row[1],
-                queueName: row[2],
-                priority: row[3],
-                arguments: row[4],
-                attempt: row[5],
-                retry: RetryPolicy(maxAttempts: row[6], initialBackoff: .milliseconds(row[7] as Int64), maximumBackoff: .milliseconds(row[8] as Int64), jitter: row[9]),
-                timeout: timeoutMS.map { .milliseconds($0) },
-                runAfter: DatabaseTime.date(row[11] as Int64)))
+            switch Self.claimedTask(from: row) {
+            case .success(let task): claimed.append(task)
+            case .failure(let bad): poisoned.append(bad)
+            }
+        }
+        for bad in poisoned {
+            try failPoisoned(bad, workerID: claim.workerID, now: claim.now, db: db)
         }
         // RETURNING gives rows in no promised order; run them in the order they were chosen.
         claimed.sort { ($0.priority, $1.runAfter, $1.id) > ($1.priority, $0.runAfter, $0.id) }
         return claimed
     }
 
+    /// What a claim returns; the last two are flags: whether worker_ids and errors hold JSON arrays.
+    static let claimedColumns = ["id", "task_name", "queue_name", "priority", "arguments", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "run_after", "worker_ids", "errors"]
+
+    /// A claimed row that holds garbage: its id, the attempt it would have been, and the first bad column.
+    private struct PoisonedClaim: Error {
+        var id: Int64
+        var attempt: Int
+        var problem: StoredValueProblem
+    }
+
+    /// A claimed row as a task to run, or the first of its columns that holds garbage.
+    private static func claimedTask(from row: Row) -> Result<ClaimedTask, PoisonedClaim> {
+        var stored = StoredRow(row, columns: claimedColumns)
+        let id = stored.integer(0)
+        let taskName = stored.text(1)
+        let queueName = stored.text(2)
+        let priority = stored.int(3)
+        let arguments = stored.text(4)
+        let attempts = stored.integer(5)
+        let maxAttempts = stored.integer(6)
+        let initialBackoff = stored.integer(7)
+        let maximumBackoff = stored.integer(8)
+        let jitter = stored.real(9)
+        let timeoutMS = stored.optionalInteger(10)
+        let runAfter = stored.date(11)
+        let attempt = Int(exactly: attempts) ?? 0
+        if let problem = stored.problems.first { return .failure(PoisonedClaim(id: id, attempt: attempt, problem: problem)) }
+        // Columns 12 and 13 are the flags the claim computed: whether worker_ids and errors hold JSON arrays.
+        for (index, column) in [(12, "worker_ids"), (13, "errors")] where Int64.fromDatabaseValue(row[index]) != 1 {
+            return .failure(PoisonedClaim(id: id, attempt: attempt, problem: StoredValueProblem(column: column, reason: "does not hold a JSON array")))
+        }
+        do {
+            let retry = try StoredTaskValues.retryPolicy(maxAttempts: maxAttempts, initialBackoffMilliseconds: initialBackoff, maximumBackoffMilliseconds: maximumBackoff, jitter: jitter)
+            let timeout = try timeoutMS.map { milliseconds throws(StoredValueProblem) in
+                try StoredTaskValues.duration(milliseconds: milliseconds, column: "timeout_ms", positive: true)
+            }
+            return .success(ClaimedTask(
+                id: TaskResultID(id), taskName: taskName, queueName: queueName, priority: priority, arguments: arguments,
+                attempt: try StoredTaskValues.attempt(attempts), retry: retry, timeout: timeout, runAfter: runAfter))
+        } catch {
+            return .failure(PoisonedClaim(id: id, attempt: attempt, problem: error))
+        }
+    }
+
+    /// Fails a claimed task whose row holds garbage, with an error naming the column. The JSON columns and
+    /// `run_after` are reset to values Offload can read again, so the row can be shown, retried or pruned;
+    /// the error quotes what they held.
+    private func failPoisoned(_ bad: PoisonedClaim, workerID: String, now: Date, db: Database) throws {
+        let error = StoredTaskValues.failure(of: TaskResultID(bad.id), bad.problem, attempt: bad.attempt, workerID: workerID, at: now)
+        let errorJSON = try TaskJSON.encode(error)
+        let micros = DatabaseTime.micros(now)
+        try db.execute(sql: """
+            UPDATE offload_task
+            SET status = 'FAILED', finished_at = ?,
+                run_after = CASE WHEN typeof(run_after) = 'integer' THEN run_after ELSE ? END,
+                worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN worker_ids ELSE json_array(?) END,
+                errors = \(Self.appendingError)
+            WHERE id = ?
+            """, arguments: [micros, micros, workerID, errorJSON, errorJSON, bad.id])
+    }
+
     public func hasReadyTask(in queues: QueueSelection, at now: Date) async throws -> Bool {
         try read { db in
             switch queues {
             case .all:
-                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND run_after <= ?)")
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer'))")
                 return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)]) ?? false
             case .named(let names):
                 let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND run_after <= ? AND queue_name IN (\(placeholders)))")
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') AND queue_name IN (\(placeholders)))")
                 return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)] + StatementArguments(names)) ?? false
             }
         }
     }
 
+    /// A pending row whose `run_after` is not an integer sorts after every integer (or, as a real, may sort
+    /// before them): the earliest is then "now", so that a worker claims the row and fails it instead of
+    /// reading 1970 from garbage and spinning.
     public func nextRunAfter(in queues: QueueSelection) async throws -> Date? {
         try read { db in
-            let micros: Int64?
+            let earliest: DatabaseValue?
             switch queues {
             case .all:
-                micros = try Int64.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING'")
+                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING'")
             case .named(let names):
                 let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-                micros = try Int64.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND queue_name IN (\(placeholders))", arguments: StatementArguments(names))
+                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND queue_name IN (\(placeholders))", arguments: StatementArguments(names))
             }
-            return micros.map(DatabaseTime.date)
+            switch earliest?.storage {
+            case nil, .null: return nil
+            case .int64(let micros): return DatabaseTime.date(micros)
+            default: return Date()
+            }
         }
     }
 }

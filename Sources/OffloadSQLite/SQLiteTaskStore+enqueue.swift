@@ -26,6 +26,7 @@ extension SQLiteTaskStore {
     /// ```
     public func enqueue(_ request: TaskRequest, in db: Database) throws -> TaskRecord {
         precondition(db.isInsideTransaction, "enqueue(_:in:) must run inside the app's write transaction (dbPool.write { db in … }).")
+        try fileIdentity?.check(path: path)
         return try insert(request, db: db)
     }
 
@@ -37,6 +38,7 @@ extension SQLiteTaskStore {
     public func enqueueAfterCommit(_ request: TaskRequest, in db: Database, onFailure: @escaping @Sendable (any Error) -> Void = SQLiteTaskStore.reportLostEnqueue) {
         db.afterNextTransaction(onCommit: { db in
             do {
+                try self.fileIdentity?.check(path: self.path)
                 try db.inTransaction(.immediate) {
                     _ = try self.insert(request, db: db)
                     return .commit
@@ -52,6 +54,7 @@ extension SQLiteTaskStore {
     }
 
     func insert(_ request: TaskRequest, db: Database) throws -> TaskRecord {
+        try request.validate()
         let size = request.arguments.utf8.count
         guard size <= configuration.maximumArgumentsSize else {
             throw OffloadError.argumentsTooLarge(task: request.taskName, size: size, limit: configuration.maximumArgumentsSize)
@@ -87,6 +90,6 @@ extension SQLiteTaskStore {
         guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else {
             throw OffloadError.resultNotFound(id)
         }
-        return try TaskRecord(row: row)
+        return try TaskRecord(row: row).readable()
     }
 }

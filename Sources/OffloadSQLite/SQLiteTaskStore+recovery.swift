@@ -16,7 +16,8 @@ extension SQLiteTaskStore {
     private func releaseUnstarted(_ id: TaskResultID, workerID: String, db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             UPDATE offload_task
-            SET status = 'PENDING', attempts = attempts - 1, worker_ids = json_remove(worker_ids, '$[#-1]'),
+            SET status = 'PENDING', attempts = attempts - 1,
+                worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_remove(worker_ids, '$[#-1]') ELSE worker_ids END,
                 started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
             WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
             """)
@@ -34,30 +35,41 @@ extension SQLiteTaskStore {
             """, arguments: [loss.workerID])
         var recovered: [RecoveredTask] = []
         for row in held {
-            let id = TaskResultID(row[0] as Int64)
-            let taskName: String = row[1]
-            let attempts: Int = row[2]
+            // Read without trapping: a damaged row fails its own task below, naming the column.
+            var stored = StoredRow(row, columns: ["id", "task_name", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter"])
+            let id = TaskResultID(stored.integer(0))
+            let taskName = stored.text(1)
+            let attempts = stored.int(2)
             if let started = loss.startedTaskIDs, !started.contains(id) {
                 try releaseUnstarted(id, workerID: loss.workerID, db: db)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
                 continue
             }
-            let policy = RetryPolicy(maxAttempts: row[3], initialBackoff: .milliseconds(row[4] as Int64), maximumBackoff: .milliseconds(row[5] as Int64), jitter: row[6])
+            let policy: RetryPolicy?
+            do {
+                policy = try StoredTaskValues.retryPolicy(maxAttempts: stored.integer(3), initialBackoffMilliseconds: stored.integer(4), maximumBackoffMilliseconds: stored.integer(5), jitter: stored.real(6))
+            } catch {
+                stored.note(error)
+                policy = nil
+            }
             let reason = loss.taskReasons[id] ?? WorkerLoss.Reason(exceptionType: loss.exceptionType, message: loss.message)
-            let error = TaskAttemptError(exceptionType: reason.exceptionType, message: reason.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
+            var error = TaskAttemptError(exceptionType: reason.exceptionType, message: reason.message, traceback: loss.traceback, attempt: attempts, workerID: loss.workerID, failedAt: now)
+            if let problem = stored.problems.first {
+                error = StoredTaskValues.failure(of: id, problem, attempt: attempts, workerID: loss.workerID, at: now)
+            }
             let errorJSON = try TaskJSON.encode(error)
-            if policy.allowsAnotherAttempt(after: attempts) {
+            if stored.problems.isEmpty, let policy, policy.allowsAnotherAttempt(after: attempts) {
                 let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)
                 try db.execute(sql: """
-                    UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = json_insert(errors, '$[#]', json(?))
+                    UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = \(Self.appendingError)
                     WHERE id = ?
-                    """, arguments: [DatabaseTime.micros(retryAt), errorJSON, id.rawValue])
+                    """, arguments: [DatabaseTime.micros(retryAt), errorJSON, errorJSON, id.rawValue])
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: true))
             } else {
                 try db.execute(sql: """
-                    UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = json_insert(errors, '$[#]', json(?))
+                    UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = \(Self.appendingError)
                     WHERE id = ?
-                    """, arguments: [DatabaseTime.micros(now), errorJSON, id.rawValue])
+                    """, arguments: [DatabaseTime.micros(now), errorJSON, errorJSON, id.rawValue])
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .failed, attemptCounted: true))
             }
         }

@@ -21,6 +21,8 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     /// The connection pool: one writer, several readers. Share it with the app for transactional enqueue.
     public let pool: DatabasePool
     public let configuration: SQLiteStoreConfiguration
+    /// The file the store opened; every write first checks that the path still names it.
+    let fileIdentity: DatabaseFileIdentity?
 
     /// Opens (creating if needed) the task database at `path` and brings its schema up to date.
     /// - Throws: ``OffloadError`` naming the path and what to do when the directory is missing,
@@ -55,6 +57,7 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
         self.pool = pool
         self.path = pool.path
         self.configuration = configuration
+        self.fileIdentity = DatabaseFileIdentity(path: pool.path)
         if !configuration.readOnly {
             do {
                 try SchemaMigrations.migrator.migrate(pool)
@@ -67,6 +70,7 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so the write lock is taken up front
     /// and a busy database is waited for at the start instead of failing at commit.
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try fileIdentity?.check(path: path)
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?

@@ -2,50 +2,46 @@ import Foundation
 import GRDB
 import Offload
 
-/// Reading stored rows back, with an error that names the row when one is malformed
-/// (edited by hand, or written by a newer version).
+/// Reading stored rows back. A row edited by hand or damaged is still read, with placeholders where a column
+/// could not be, and the columns listed in ``TaskRecord/unreadableColumns``: listings show what they can.
 extension TaskRecord {
-    static let selection = "id, task_name, queue_name, backend, priority, status, arguments, return_value, enqueued_at, run_after, started_at, finished_at, last_attempted_at, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms, worker_ids, errors"
+    static let selectedColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors"]
+    static let selection = selectedColumns.joined(separator: ", ")
 
-    init(row: Row) throws {
-        let id: Int64 = row[0]
-        let statusText: String = row[5]
-        guard let status = TaskStatus(rawValue: statusText) else {
-            throw OffloadError(.invalidStoredRow, "Task \(id) has an unknown status \"\(statusText)\" in the database.")
-        }
-        let workerIDsText: String = row[19]
-        let errorsText: String = row[20]
-        let workerIDs: [String]
-        let errors: [TaskAttemptError]
-        do {
-            workerIDs = try TaskJSON.decode([String].self, from: workerIDsText)
-            errors = try TaskJSON.decode([TaskAttemptError].self, from: errorsText)
-        } catch {
-            throw OffloadError(.invalidStoredRow, "Task \(id) has malformed worker_ids or errors JSON in the database: \(error).")
-        }
-        let timeoutMS: Int64? = row[18]
+    init(row: Row) {
+        var stored = StoredRow(row, columns: Self.selectedColumns)
+        let id = stored.integer(0)
+        let statusText = stored.text(5)
+        let status = TaskStatus(rawValue: statusText) ?? {
+            stored.note(StoredValueProblem(column: "status", reason: "\(StoredTaskValues.quoted(statusText)) is not a status"))
+            return .failed
+        }()
+        let priority = stored.int(4)
+        let retry = RetryPolicy(
+            maxAttempts: stored.int(14, or: 1),
+            initialBackoff: .milliseconds(stored.integer(15)),
+            maximumBackoff: .milliseconds(stored.integer(16)),
+            jitter: stored.real(17))
+        let timeout = stored.optionalInteger(18).map { Duration.milliseconds($0) }
         self.init(
             id: TaskResultID(id),
-            taskName: row[1],
-            queueName: row[2],
-            backend: row[3],
-            priority: row[4],
+            taskName: stored.text(1),
+            queueName: stored.text(2),
+            backend: stored.text(3),
+            priority: priority,
             status: status,
-            arguments: row[6],
-            returnValue: row[7],
-            enqueuedAt: DatabaseTime.date(row[8] as Int64),
-            runAfter: DatabaseTime.date(row[9] as Int64),
-            startedAt: DatabaseTime.date(row[10] as Int64?),
-            finishedAt: DatabaseTime.date(row[11] as Int64?),
-            lastAttemptedAt: DatabaseTime.date(row[12] as Int64?),
-            attempts: row[13],
-            retry: RetryPolicy(
-                maxAttempts: row[14],
-                initialBackoff: .milliseconds(row[15] as Int64),
-                maximumBackoff: .milliseconds(row[16] as Int64),
-                jitter: row[17]),
-            timeout: timeoutMS.map { .milliseconds($0) },
-            workerIDs: workerIDs,
-            errors: errors)
+            arguments: stored.text(6),
+            returnValue: stored.optionalText(7),
+            enqueuedAt: stored.date(8),
+            runAfter: stored.date(9),
+            startedAt: stored.optionalDate(10),
+            finishedAt: stored.optionalDate(11),
+            lastAttemptedAt: stored.optionalDate(12),
+            attempts: stored.int(13),
+            retry: retry,
+            timeout: timeout,
+            workerIDs: stored.json([String].self, 19, or: []),
+            errors: stored.json([TaskAttemptError].self, 20, or: []))
+        unreadableColumns = stored.problems
     }
 }

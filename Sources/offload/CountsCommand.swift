@@ -25,7 +25,7 @@ enum CountsTable {
         let pad = RecordFormatting.pad
         var lines = [[pad("QUEUE", 16), pad("PENDING", 9), pad("RUNNING", 9), pad("SUCCESSFUL", 11), "FAILED"].joined(separator: " ")]
         for row in counts {
-            lines.append([pad(row.queueName, 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), String(row.failed)].joined(separator: " "))
+            lines.append([pad(RecordFormatting.text(row.queueName), 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), String(row.failed)].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
     }

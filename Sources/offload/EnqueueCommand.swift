@@ -32,21 +32,43 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds after which an attempt is cancelled.")
     var timeout: Double?
 
-    func run() async throws {
+    func validate() throws {
         guard TaskJSON.isObject(args) else {
-            throw ValidationError("--args must be a JSON object such as '{\"user_id\": 42}', not: \(args)")
+            throw ValidationError("--args must be a JSON object such as '{\"user_id\": 42}', not: \(TaskNames.escaped(args))")
         }
-        var options = TaskOptions(queueName: queue, priority: priority, retry: .exponential(maxAttempts: maxAttempts))
-        options.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
-        do {
-            try options.validate(taskName: name)
-        } catch {
-            throw ValidationError(error.description)
+        _ = try request()
+    }
+
+    func run() async throws {
+        let record = try await database.openStore().enqueue(try request())
+        print(record.id)
+    }
+
+    /// The request the flags describe, checked as every enqueue path checks it; a typed-in number that is
+    /// not finite or is absurdly large is a usage error here, never a trap later.
+    private func request() throws -> TaskRequest {
+        var timeoutDuration: Duration?
+        if let timeout {
+            guard let checked = Duration(checkedSeconds: timeout), checked > .zero else {
+                throw ValidationError("--timeout \(timeout): give a positive number of seconds, at most 100 years.")
+            }
+            timeoutDuration = checked
+        }
+        var runAfter: Date?
+        if let delay {
+            guard let checked = Duration(checkedSeconds: delay) else {
+                throw ValidationError("--delay \(delay): give a finite number of seconds, at most 100 years either way.")
+            }
+            runAfter = Date().addingTimeInterval(checked.seconds)
         }
         let request = TaskRequest(
             taskName: name, queueName: queue, priority: priority, arguments: args,
-            runAfter: delay.map { Date().addingTimeInterval($0) }, retry: options.retry, timeout: options.timeout)
-        let record = try await database.openStore().enqueue(request)
-        print(record.id)
+            runAfter: runAfter, retry: .exponential(maxAttempts: maxAttempts), timeout: timeoutDuration)
+        do {
+            try request.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return request
     }
 }

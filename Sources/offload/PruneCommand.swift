@@ -21,7 +21,7 @@ struct PruneCommand: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        guard age >= 0 else { throw ValidationError("--age must not be negative.") }
+        _ = try ageDuration()
         for value in status {
             guard let parsed = TaskStatus(rawValue: value.uppercased()), parsed.isFinished else {
                 throw ValidationError("--status \(value): only finished results can be pruned, so give SUCCESSFUL or FAILED.")
@@ -31,8 +31,16 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let statuses: Set<TaskStatus> = status.isEmpty ? [.successful, .failed] : Set(status.compactMap { TaskStatus(rawValue: $0.uppercased()) })
-        let request = PruneRequest(age: .seconds(age * 86_400), statuses: statuses, dryRun: dryRun)
+        let request = PruneRequest(age: try ageDuration(), statuses: statuses, dryRun: dryRun)
         let count = try await database.openStore().prune(request)
         print(dryRun ? "would delete \(count) result(s)" : "deleted \(count) result(s)")
+    }
+
+    /// `--age` as a duration: a number of days from 0 to 100 years; NaN, infinity or more would trap.
+    private func ageDuration() throws -> Duration {
+        guard age >= 0, let duration = Duration(checkedSeconds: age * 86_400) else {
+            throw ValidationError("--age \(age): give a number of days from 0 to 36500.")
+        }
+        return duration
     }
 }

@@ -1,8 +1,13 @@
 import Foundation
 import Offload
 
-/// Plain-text views of records for the terminal.
+/// Plain-text views of records for the terminal. Every stored text goes through ``text(_:)``: a newline or
+/// an escape code in a name or a message must not forge a row or drive the terminal.
 enum RecordFormatting {
+    static func text(_ value: String) -> String {
+        TaskNames.escaped(value)
+    }
+
     static func timestamp(_ date: Date?) -> String {
         guard let date else { return "-" }
         return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).dateSeparator(.dash).timeSeparator(.colon))
@@ -11,42 +16,53 @@ enum RecordFormatting {
     static func detail(_ record: TaskRecord) -> String {
         var lines = [
             "id:                \(record.id)",
-            "task:              \(record.taskName)",
-            "queue:             \(record.queueName)",
-            "backend:           \(record.backend)",
+            "task:              \(text(record.taskName))",
+            "queue:             \(text(record.queueName))",
+            "backend:           \(text(record.backend))",
             "priority:          \(record.priority)",
             "status:            \(record.status)",
             "attempts:          \(record.attempts) of \(record.retry.maxAttempts)",
-            "arguments:         \(record.arguments)",
-            "return value:      \(record.returnValue ?? "-")",
+            "arguments:         \(text(record.arguments))",
+            "return value:      \(record.returnValue.map(text) ?? "-")",
             "enqueued at:       \(timestamp(record.enqueuedAt))",
             "run after:         \(timestamp(record.runAfter))",
             "started at:        \(timestamp(record.startedAt))",
             "last attempted at: \(timestamp(record.lastAttemptedAt))",
             "finished at:       \(timestamp(record.finishedAt))",
             "timeout:           \(record.timeout.map { "\($0)" } ?? "-")",
-            "workers:           \(record.workerIDs.isEmpty ? "-" : record.workerIDs.joined(separator: ", "))",
+            "workers:           \(record.workerIDs.isEmpty ? "-" : record.workerIDs.map(text).joined(separator: ", "))",
         ]
         if record.errors.isEmpty {
             lines.append("errors:            -")
         } else {
             lines.append("errors:")
             for error in record.errors {
-                lines.append("  - attempt \(error.attempt) on \(error.workerID ?? "?") at \(timestamp(error.failedAt))")
-                lines.append("    \(error.exceptionType): \(error.message)")
+                lines.append("  - attempt \(error.attempt) on \(error.workerID.map(text) ?? "?") at \(timestamp(error.failedAt))")
+                lines.append("    \(text(error.exceptionType)): \(text(error.message))")
                 if let traceback = error.traceback {
-                    lines.append(contentsOf: traceback.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" })
+                    lines.append(contentsOf: traceback.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \(text(String($0)))" })
                 }
+            }
+        }
+        if !record.unreadableColumns.isEmpty {
+            lines.append("unreadable:        the database holds values Offload cannot use; the fields above show placeholders for them")
+            for problem in record.unreadableColumns {
+                lines.append("  - \(problem.column): \(text(problem.reason))")
             }
         }
         return lines.joined(separator: "\n")
     }
 
+    /// Names the columns of a row that could not be read, after the task name in a listing.
+    static func unreadableMark(_ record: TaskRecord) -> String {
+        record.unreadableColumns.isEmpty ? "" : "  [unreadable: \(record.unreadableColumns.map(\.column).joined(separator: ", "))]"
+    }
+
     static func row(_ record: TaskRecord) -> String {
         [
-            pad(String(record.id.rawValue), 8), pad(record.status.rawValue, 11), pad(record.queueName, 10),
+            pad(String(record.id.rawValue), 8), pad(record.status.rawValue, 11), pad(text(record.queueName), 10),
             pad(String(record.priority), 5), pad("\(record.attempts)/\(record.retry.maxAttempts)", 6),
-            pad(timestamp(record.enqueuedAt), 25), record.taskName,
+            pad(timestamp(record.enqueuedAt), 25), text(record.taskName) + unreadableMark(record),
         ].joined(separator: " ")
     }
 

@@ -14,7 +14,10 @@ struct ShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let record = try await database.openStore().record(id: TaskResultID(id))
+        // Through a listing rather than `record(id:)`, so a row that cannot be read in full is still shown, marked.
+        guard let record = try await database.openStore().records(matching: TaskFilter(id: TaskResultID(id), limit: 1)).first else {
+            throw OffloadError.resultNotFound(TaskResultID(id))
+        }
         print(json ? try RecordFormatting.json(record) : RecordFormatting.detail(record))
     }
 }

@@ -28,7 +28,8 @@ struct StatusCommand: AsyncParsableCommand {
         for worker in status.workers {
             let current = worker.currentTaskIDs.isEmpty ? "-" : worker.currentTaskIDs.map(\.description).joined(separator: ",")
             let age = String(format: "%.1fs ago", Date().timeIntervalSince(worker.heartbeatAt))
-            print([pad(worker.id, 28), pad(worker.queues, 14), pad(String(worker.pid), 8), pad(worker.state, 9), pad(current, 12), pad(String(worker.tasksDone), 7), age].joined(separator: " "))
+            let text = RecordFormatting.text
+            print([pad(text(worker.id), 28), pad(text(worker.queues), 14), pad(String(worker.pid), 8), pad(text(worker.state), 9), pad(current, 12), pad(String(worker.tasksDone), 7), age].joined(separator: " "))
         }
         if status.workers.isEmpty { print("(no workers registered)") }
         print("")

@@ -45,6 +45,8 @@ struct StoreOpeningTests {
         let directory = TemporaryDirectory()
         let path = directory.file("tasks.sqlite3")
         try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+        // Owner-only, as Offload creates it: a file others may read is refused before SQLite looks inside.
+        chmod(path, 0o600)
         #expect {
             try SQLiteTaskStore(path: path)
         } throws: { error in

@@ -16,7 +16,8 @@ public enum StoreConformance {
     /// Every check, each named for the behaviour it checks.
     public static let checks: [ConformanceCheck] =
         ClaimingChecks.all + OutcomeChecks.all + RecoveryChecks.all + WorkerRegistryChecks.all
-        + PruneChecks.all + AdminChecks.all + WakeUpChecks.all
+        + PruneChecks.all + AdminChecks.all + WakeUpChecks.all + PoisonedRowChecks.all
+        + EnqueueValidationChecks.all
 
     /// Runs one check on a store made for it alone, then tears the store down.
     /// - Returns: What went wrong, one line each, `file:line: message`; empty when the store passed.
@@ -49,6 +50,11 @@ public struct StoreUnderTest: Sendable {
     public var corruptErrors: (@Sendable (TaskResultID) async throws -> Void)?
     /// Closes every store opened for the check and removes its data.
     public var tearDown: @Sendable () async -> Void
+    /// Writes garbage into one column of a task's row, as a hand edit or a damaged file would;
+    /// `nil` skips the poisoned-row checks. See ``PoisonedValue``.
+    public var poison: (@Sendable (TaskResultID, PoisonedValue) async throws -> Void)?
+    /// The garbage this store's column types can hold, one value per column the checks try.
+    public var poisonedValues: [PoisonedValue] = []
 
     public init(
         store: any TaskStore,
