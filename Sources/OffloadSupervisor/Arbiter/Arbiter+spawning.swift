@@ -33,7 +33,9 @@ extension Arbiter {
                 environment: workerEnvironment(),
                 workingDirectory: configuration.workingDirectory,
                 extraDescriptors: [WorkerProcessContract.statusFD: status.writeEnd, WorkerProcessContract.lifelineFD: lifeline.readEnd],
-                output: .pipe)
+                output: .pipe,
+                // So that nothing a task starts outlives the worker: the group dies with it.
+                leadsProcessGroup: true)
             do {
                 process = try await ChildProcess.spawn(request)
             } catch {
@@ -113,10 +115,13 @@ extension Arbiter {
     }
 
     /// The supervisor's environment without what belongs to the supervisor alone (systemd's sockets),
-    /// plus the process contract's variables.
+    /// plus the process contract's variables, and Swift's backtracer turned off unless the user set it.
     func workerEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !WorkerProcessContract.supervisorOnlyVariables.contains($0.key) }
         for (key, value) in configuration.workerEnvironment { environment[key] = value }
+        if environment[WorkerProcessContract.backtraceVariable] == nil {
+            environment[WorkerProcessContract.backtraceVariable] = WorkerProcessContract.defaultBacktraceSetting
+        }
         environment[WorkerProcessContract.statusFDVariable] = String(WorkerProcessContract.statusFD)
         environment[WorkerProcessContract.lifelineFDVariable] = String(WorkerProcessContract.lifelineFD)
         environment[WorkerProcessContract.supervisorPIDVariable] = String(getpid())
