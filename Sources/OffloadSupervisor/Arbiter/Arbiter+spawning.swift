@@ -128,12 +128,18 @@ extension Arbiter {
         return environment
     }
 
-    /// A death before `ready`: back off, and halt the queue after too many in a row.
-    func recordStartupFailure(queue: String, reason: String) {
+    /// A death before `ready`: back off, and halt the queue after too many in a row, or at once when
+    /// the failure is `permanent` (the worker rejected its flags or configuration: exit 64 or 78).
+    func recordStartupFailure(queue: String, reason: String, permanent: Bool = false) {
         guard var pool = queues[queue] else { return }
         pool.consecutiveStartupFailures += 1
         let failures = pool.consecutiveStartupFailures
-        if failures >= configuration.startupFailureLimit {
+        if permanent {
+            pool.haltReason = "the worker rejected its flags or configuration, so restarting it cannot help (\(reason))"
+            logger.critical(
+                "queue \(queue) halted: its worker rejected its flags or configuration; not respawning. Fix the cause, then send SIGHUP or run `supervisor ctl scale \(queue)=N`. \(reason)",
+                metadata: ["queue": "\(queue)"])
+        } else if failures >= configuration.startupFailureLimit {
             pool.haltReason = "worker died during start-up \(failures) times in a row (last: \(reason))"
             logger.critical(
                 "queue \(queue) halted: its worker died during start-up \(failures) times in a row; not respawning. Fix the cause, then send SIGHUP or run `supervisor ctl scale \(queue)=N`. Last failure: \(reason)",
