@@ -58,3 +58,28 @@ void offload_sigset_fill_every_signal(sigset_t *set) {
     // refuses SIGKILL and SIGSTOP harmlessly.
     memset(set, 0xff, sizeof(*set));
 }
+
+static volatile pid_t offload_expected_parent = 0;
+
+static void offload_parent_died(int signal) {
+    (void)signal;
+    if (getppid() == offload_expected_parent) return;  // a stray signal; our parent is alive
+    kill(0, SIGKILL);
+}
+
+int offload_parent_death_signal(void) {
+    return SIGRTMAX;
+}
+
+int offload_kill_process_group_on_parent_death(pid_t parent) {
+    if (getpgrp() != getpid()) {
+        return prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL, 0, 0, 0);
+    }
+    offload_expected_parent = parent;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = offload_parent_died;
+    sigfillset(&action.sa_mask);
+    if (sigaction(SIGRTMAX, &action, NULL) != 0) return -1;
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)SIGRTMAX, 0, 0, 0);
+}

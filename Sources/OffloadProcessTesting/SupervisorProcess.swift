@@ -21,7 +21,8 @@ public final class SupervisorProcess: Sendable {
         arguments extra: [String] = [],
         directory: TemporaryDirectory = TemporaryDirectory("offload-supervisor"),
         worker: String = BuiltProducts.path(of: "TestWorker"),
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        standardOutput: Int32? = nil
     ) async throws -> SupervisorProcess {
         let arguments = [
             "--worker", worker,
@@ -29,7 +30,7 @@ public final class SupervisorProcess: Sendable {
             "--workers", queues.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
             "--no-reload",
         ] + extra
-        return try await launch(arguments, in: directory, workingDirectory: directory.path, environment: environment)
+        return try await launch(arguments, in: directory, workingDirectory: directory.path, environment: environment, standardOutput: standardOutput)
     }
 
     /// Starts the supervisor in development mode in a Swift package: it builds the worker product
@@ -40,7 +41,9 @@ public final class SupervisorProcess: Sendable {
     }
 
     /// Spawns `supervisor` on a database, control socket and run log in `directory`, with test-friendly timings.
-    private static func launch(_ arguments: [String], in directory: TemporaryDirectory, workingDirectory: String, environment extra: [String: String]) async throws -> SupervisorProcess {
+    /// With `standardOutput`, the supervisor's stdout is that descriptor (say a pipe nobody reads) and only its
+    /// stderr is captured.
+    private static func launch(_ arguments: [String], in directory: TemporaryDirectory, workingDirectory: String, environment extra: [String: String], standardOutput: Int32? = nil) async throws -> SupervisorProcess {
         let database = directory.file("tasks.sqlite3")
         let controlSocket = directory.file("ctl.sock")
         let runLog = directory.file("runs.log")
@@ -53,11 +56,14 @@ public final class SupervisorProcess: Sendable {
             "--database", database, "--control-socket", controlSocket,
             "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10", "--log-color", "never",
         ]
+        let errorPipe = try standardOutput.map { _ in try FileDescriptorPipe() }
+        let output = standardOutput.flatMap { out in errorPipe.map { SpawnRequest.OutputMode.descriptors(standardOutput: out, standardError: $0.writeEnd) } } ?? .pipe
         let process = try await ChildProcess.spawn(SpawnRequest(
             executable: BuiltProducts.path(of: "supervisor"), arguments: common + arguments,
-            environment: environment, workingDirectory: workingDirectory, output: .pipe))
+            environment: environment, workingDirectory: workingDirectory, output: output))
+        if let errorPipe { close(errorPipe.writeEnd) }
         let supervisor = SupervisorProcess(directory: directory, database: database, controlSocket: controlSocket, runLog: runLog, process: process, store: store)
-        supervisor.capture()
+        supervisor.capture(errorPipe.map { [LineReader.lines(from: $0.readEnd)] } ?? [process.standardErrorLines, process.standardOutputLines])
         return supervisor
     }
 
@@ -72,8 +78,8 @@ public final class SupervisorProcess: Sendable {
 
     /// Collects the supervisor's output for assertions. Detached because the collection must run for the
     /// whole life of the process, beyond any one awaiting scope of the test.
-    private func capture() {
-        for stream in [process.standardErrorLines, process.standardOutputLines] {
+    private func capture(_ streams: [AsyncStream<String>]) {
+        for stream in streams {
             Task.detached { [output] in
                 for await line in stream { output.append(line) }
             }

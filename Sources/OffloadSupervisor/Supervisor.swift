@@ -52,6 +52,7 @@ public final class Supervisor: Service {
 
     public func run() async throws {
         try Self.checkWorkerExecutable(configuration.workerExecutable)
+        try SpawnLimits.checkWorkerCounts(of: configuration)
         var handled: Set<Int32> = [SIGTERM, SIGINT, SIGHUP]
         if Arbiter.loopStallForTesting != nil { handled.insert(SIGUSR2) }
         let signals = handlesSignals ? SignalStream.make(for: handled) : AsyncStream { $0.finish() }

@@ -10,8 +10,11 @@ final class StatusReporter: Sendable {
     }
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> StatusReporter {
-        let fd = environment[WorkerProcessContract.statusFDVariable].flatMap(Int32.init)
-        return StatusReporter(fd: fd.flatMap { fcntl($0, F_GETFD) >= 0 ? $0 : nil })
+        let fd = environment[WorkerProcessContract.statusFDVariable].flatMap(Int32.init).flatMap { fcntl($0, F_GETFD) >= 0 ? $0 : nil }
+        // A copy in a process a task starts would keep the pipe open after this worker dies, so the
+        // supervisor would not see its status end, and the child could write events in its name.
+        if let fd { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return StatusReporter(fd: fd)
     }
 
     var isConnected: Bool { fd.withLock { $0 != nil } }

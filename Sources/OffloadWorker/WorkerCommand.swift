@@ -16,8 +16,9 @@ import ServiceLifecycle
 ///     }
 /// }
 /// ```
-/// The process exits 0 after a graceful stop, 64 for bad flags, 69 when the database cannot be
-/// opened (see ``WorkerExitCode``); the message on standard error says why.
+/// The process exits 0 after a graceful stop, 64 for bad flags, 78 for an invalid database setting,
+/// 69 when the database cannot be opened (see ``WorkerExitCode``); the last line on standard error
+/// says why.
 public enum WorkerCommand {
     public static func main(
         registry: TaskRegistry,
@@ -39,8 +40,8 @@ public enum WorkerCommand {
                 print(WorkerOptions.fullMessage(for: error))
                 exit(0)
             }
-            FileHandle.standardError.write(Data((WorkerOptions.fullMessage(for: error) + "\n").utf8))
-            exit(WorkerExitCode.usage)
+            StandardError.write(WorkerOptions.fullMessage(for: error) + "\n")
+            exitForStartupError(WorkerOptions.message(for: error), status: WorkerExitCode.usage)
         }
 
         let logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
@@ -54,11 +55,19 @@ public enum WorkerCommand {
         let store: any TaskStore
         do {
             store = try await makeStore(options.databasePath)
+        } catch let error as OffloadError where error.code == .invalidConfiguration {
+            exitForStartupError("the task database setting is invalid: \(error)", status: WorkerExitCode.configurationError)
         } catch {
-            FileHandle.standardError.write(Data("offload worker: cannot open the task database: \(error)\n".utf8))
-            exit(WorkerExitCode.databaseUnavailable)
+            exitForStartupError("cannot open the task database: \(error)", status: WorkerExitCode.databaseUnavailable)
         }
         await serve(store, registry: registry, configuration: configuration, logger: logger)
+    }
+
+    /// Ends start-up with one line a supervisor quotes when it reports the failure: the status, what it
+    /// means, and the message.
+    private static func exitForStartupError(_ message: String, status: Int32) -> Never {
+        StandardError.write("offload worker: exiting with status \(status) (\(WorkerExitCode.meaning(of: status) ?? "error")): \(message)\n")
+        exit(status)
     }
 
     /// Runs the worker until it is stopped; generic so the claim loop calls the concrete store directly.

@@ -33,6 +33,10 @@ public struct WorkerOptions: ParsableArguments {
 
     public init() {}
 
+    static let maximumGracefulTimeout: Double = 7 * 86_400
+    static let minimumHeartbeatInterval = 0.01
+    static let maximumHeartbeatInterval: Double = 3_600
+
     public var databasePath: String {
         database ?? ProcessInfo.processInfo.environment["OFFLOAD_DATABASE"] ?? "offload.sqlite3"
     }
@@ -40,8 +44,13 @@ public struct WorkerOptions: ParsableArguments {
     public func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, not \(concurrency).") }
         if let maxTasks, maxTasks < 1 { throw ValidationError("--max-tasks must be at least 1, not \(maxTasks).") }
-        guard gracefulTimeout >= 0 else { throw ValidationError("--graceful-timeout must not be negative.") }
-        guard heartbeatInterval > 0 else { throw ValidationError("--heartbeat-interval must be positive.") }
+        // Bounded so that converting them to a Duration cannot overflow, and finite (inf and nan parse as numbers).
+        guard gracefulTimeout >= 0, gracefulTimeout <= Self.maximumGracefulTimeout else {
+            throw ValidationError("--graceful-timeout must be a number of seconds from 0 to \(Int(Self.maximumGracefulTimeout)) (a week), not \(gracefulTimeout).")
+        }
+        guard heartbeatInterval >= Self.minimumHeartbeatInterval, heartbeatInterval <= Self.maximumHeartbeatInterval else {
+            throw ValidationError("--heartbeat-interval must be a number of seconds from \(Self.minimumHeartbeatInterval) to \(Int(Self.maximumHeartbeatInterval)), not \(heartbeatInterval).")
+        }
         do {
             _ = try QueueSelection(parsing: queueName)
         } catch {

@@ -18,6 +18,17 @@ public enum WorkerProcessContract {
     public static let statusFD: Int32 = 3
     public static let lifelineFD: Int32 = 4
 
+    /// Swift's crash backtracer setting.
+    public static let backtraceVariable = "SWIFT_BACKTRACE"
+    /// What a supervisor sets ``backtraceVariable`` to for its workers when the user has not set it.
+    ///
+    /// On Linux a crashing Swift program runs `swift-backtrace`, which symbolicates every thread: about
+    /// 1.5 s of CPU for a debug worker, and in a crash storm (or under a supervisor that crashed too)
+    /// dozens of them at once can hold a small machine for minutes. With it off, the crash prints the
+    /// fatal error line and the standard library's own short stack trace, in-process, in milliseconds,
+    /// and starts no process; recovery quotes those lines into the task's error.
+    public static let defaultBacktraceSetting = "enable=no"
+
     /// Variables that belong to the supervisor alone and are removed from a worker's environment:
     /// only the supervisor talks to systemd.
     public static let supervisorOnlyVariables: Set<String> = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"]
@@ -33,6 +44,25 @@ public enum WorkerExitCode {
     public static let databaseUnavailable: Int32 = 69
     /// The supervisor disappeared (lifeline closed).
     public static let supervisorGone: Int32 = 75
+    /// A setting is invalid (a malformed database URL, say): restarting the same command cannot help.
+    public static let configurationError: Int32 = 78
+
+    /// What a worker's exit status means, for log lines; `nil` for a status the contract does not define.
+    public static func meaning(of status: Int32) -> String? {
+        switch status {
+        case success: "stopped normally"
+        case usage: "usage error: invalid flags"
+        case databaseUnavailable: "the task database is unavailable"
+        case supervisorGone: "its supervisor is gone"
+        case configurationError: "configuration error"
+        default: nil
+        }
+    }
+
+    /// Whether a worker that exits with `status` during start-up would fail the same way if started again.
+    public static func isPermanentStartupFailure(_ status: Int32) -> Bool {
+        status == usage || status == configurationError
+    }
 }
 
 /// One line a worker writes on its status pipe.

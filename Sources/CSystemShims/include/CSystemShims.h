@@ -33,4 +33,16 @@ void offload_sigset_fill_every_signal(sigset_t *set);
 /// never inherit them. glibc declares pipe2 only under _GNU_SOURCE. Returns 0, or -1 with errno set.
 int offload_pipe_cloexec(int fds[2]);
 
+/// Makes the death of `parent` kill this process's whole process group with SIGKILL, when this
+/// process leads that group: PR_SET_PDEATHSIG with a signal whose handler (async-signal-safe: getppid,
+/// getpgrp, kill) kills the group unless `parent` is still our parent. A plain PR_SET_PDEATHSIG(SIGKILL)
+/// would kill only this process, and leave the processes it started running.
+/// When this process does not lead its group, it falls back to PR_SET_PDEATHSIG(SIGKILL): killing a
+/// group we merely belong to could reach our parent's own group.
+/// Returns 0, or -1 with errno set.
+int offload_kill_process_group_on_parent_death(pid_t parent);
+
+/// The signal offload_kill_process_group_on_parent_death uses (SIGRTMAX, which nothing else here uses).
+int offload_parent_death_signal(void);
+
 #endif

@@ -31,7 +31,7 @@ extension Arbiter {
             if let tail = worker.stderrTail.text { metadata["stderr"] = "\(tail.split(separator: "\n").suffix(5).joined(separator: " | "))" }
             logger.error("worker died: \(status)", metadata: metadata)
             if worker.state == .starting {
-                recordStartupFailure(queue: worker.queue, reason: "\(status)\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
+                recordStartupFailure(queue: worker.queue, reason: "\(status)\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")", permanent: status.exitCode.map(WorkerExitCode.isPermanentStartupFailure) ?? false)
                 swapWorkerFailed(worker, reason: "a new worker \(status) during start-up\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
             } else {
                 noteCrash(of: worker, lifetime: lifetime)

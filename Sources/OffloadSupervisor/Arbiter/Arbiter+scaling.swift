@@ -2,11 +2,11 @@ import Foundation
 import Logging
 
 extension Arbiter {
-    /// Brings every queue to its target: spawns the missing workers (when backoff allows) and
-    /// drains the extra ones, newest first.
+    /// Brings every queue to its target: drains the extra workers, newest first, and spawns missing
+    /// ones (when backoff allows), within ``SpawnLimits``: a few per turn, one queue after another.
     func reconcile(group: inout DiscardingTaskGroup) async {
         guard !isStopping else { return }
-        let now = ContinuousClock.now
+        var missing: [String: Int] = [:]
         for name in queues.keys.sorted() {
             guard let pool = queues[name] else { continue }
             let active = activeWorkers(of: name)
@@ -16,12 +16,40 @@ extension Arbiter {
                     stop(worker.serial, reason: .scaledDown, grace: configuration.gracefulTimeout + configuration.killGrace)
                 }
             }
-            guard pool.haltReason == nil, now >= pool.nextSpawnAllowed else { continue }
-            for _ in active.count..<max(active.count, pool.target) {
+            if pool.target > active.count { missing[name] = pool.target - active.count }
+        }
+        guard !missing.isEmpty else { return }
+        var budget = spawnBudget()
+        // Round-robin, so that one queue's large target does not starve the others.
+        while budget > 0 {
+            let due = missing.keys.sorted().filter { name in
+                guard let pool = queues[name] else { return false }
+                return pool.haltReason == nil && ContinuousClock.now >= pool.nextSpawnAllowed
+            }
+            if due.isEmpty { return }
+            for name in due where budget > 0 {
                 await spawnWorker(queue: name, group: &group)
-                if queues[name]?.haltReason != nil || (queues[name]?.nextSpawnAllowed ?? now) > .now { break }
+                budget -= 1
+                missing[name]? -= 1
+                if missing[name] == 0 { missing[name] = nil }
             }
         }
+    }
+
+    /// How many workers this turn may start: bounded per turn, by the workers still starting, and by
+    /// the ceiling on workers alive (draining ones included: they are still processes).
+    private func spawnBudget() -> Int {
+        let starting = workers.values.count { $0.state == .starting }
+        let belowCeiling = SpawnLimits.maximumWorkers - workers.count
+        if belowCeiling <= 0 {
+            if !ceilingReported {
+                ceilingReported = true
+                logger.error("not starting more workers: \(workers.count) are running, the ceiling is \(SpawnLimits.maximumWorkers) per supervisor")
+            }
+            return 0
+        }
+        ceilingReported = false
+        return max(0, min(SpawnLimits.spawnsPerTurn, SpawnLimits.maximumStarting - starting, belowCeiling))
     }
 
     /// New targets for some queues; a halted queue gets another chance.
@@ -31,6 +59,11 @@ extension Arbiter {
         }
         for (queue, count) in counts {
             guard count >= 0 else { return .failure(SwapFailure(message: "a worker count must not be negative (\(queue)=\(count))")) }
+        }
+        let targets = queues.mapValues(\.target).merging(counts) { $1 }
+        if let refusal = SpawnLimits.refusal(of: targets) {
+            logger.warning("refused to scale: \(refusal)")
+            return .failure(SwapFailure(message: "refused: \(refusal); nothing changed"))
         }
         for (queue, count) in counts {
             queues[queue]?.target = count

@@ -33,7 +33,9 @@ extension Arbiter {
                 environment: workerEnvironment(),
                 workingDirectory: configuration.workingDirectory,
                 extraDescriptors: [WorkerProcessContract.statusFD: status.writeEnd, WorkerProcessContract.lifelineFD: lifeline.readEnd],
-                output: .pipe)
+                output: .pipe,
+                // So that nothing a task starts outlives the worker: the group dies with it.
+                leadsProcessGroup: true)
             do {
                 process = try await ChildProcess.spawn(request)
             } catch {
@@ -113,22 +115,31 @@ extension Arbiter {
     }
 
     /// The supervisor's environment without what belongs to the supervisor alone (systemd's sockets),
-    /// plus the process contract's variables.
+    /// plus the process contract's variables, and Swift's backtracer turned off unless the user set it.
     func workerEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !WorkerProcessContract.supervisorOnlyVariables.contains($0.key) }
         for (key, value) in configuration.workerEnvironment { environment[key] = value }
+        if environment[WorkerProcessContract.backtraceVariable] == nil {
+            environment[WorkerProcessContract.backtraceVariable] = WorkerProcessContract.defaultBacktraceSetting
+        }
         environment[WorkerProcessContract.statusFDVariable] = String(WorkerProcessContract.statusFD)
         environment[WorkerProcessContract.lifelineFDVariable] = String(WorkerProcessContract.lifelineFD)
         environment[WorkerProcessContract.supervisorPIDVariable] = String(getpid())
         return environment
     }
 
-    /// A death before `ready`: back off, and halt the queue after too many in a row.
-    func recordStartupFailure(queue: String, reason: String) {
+    /// A death before `ready`: back off, and halt the queue after too many in a row, or at once when
+    /// the failure is `permanent` (the worker rejected its flags or configuration: exit 64 or 78).
+    func recordStartupFailure(queue: String, reason: String, permanent: Bool = false) {
         guard var pool = queues[queue] else { return }
         pool.consecutiveStartupFailures += 1
         let failures = pool.consecutiveStartupFailures
-        if failures >= configuration.startupFailureLimit {
+        if permanent {
+            pool.haltReason = "the worker rejected its flags or configuration, so restarting it cannot help (\(reason))"
+            logger.critical(
+                "queue \(queue) halted: its worker rejected its flags or configuration; not respawning. Fix the cause, then send SIGHUP or run `supervisor ctl scale \(queue)=N`. \(reason)",
+                metadata: ["queue": "\(queue)"])
+        } else if failures >= configuration.startupFailureLimit {
             pool.haltReason = "worker died during start-up \(failures) times in a row (last: \(reason))"
             logger.critical(
                 "queue \(queue) halted: its worker died during start-up \(failures) times in a row; not respawning. Fix the cause, then send SIGHUP or run `supervisor ctl scale \(queue)=N`. Last failure: \(reason)",

@@ -43,6 +43,8 @@ final class Arbiter {
     var statusCountsRunning = false
     /// Exited workers whose tasks are being settled; shutdown waits for them.
     var workersBeingRecovered: Set<String> = []
+    /// Whether reaching ``SpawnLimits/maximumWorkers`` has been logged since it was last left.
+    var ceilingReported = false
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration

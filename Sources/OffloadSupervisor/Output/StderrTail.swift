@@ -10,7 +10,11 @@ final class StderrTail: Sendable {
         self.capacity = capacity
     }
 
+    /// The longest line kept whole: enough for any crash message, and 120 of them stay small.
+    static let maximumLineLength = 4096
+
     func append(_ line: String) {
+        let line = line.utf8.count > Self.maximumLineLength ? String(decoding: line.utf8.prefix(Self.maximumLineLength), as: UTF8.self) + "…" : line
         lines.withLock { lines in
             lines.append(line)
             if lines.count > capacity { lines.removeFirst(lines.count - capacity) }

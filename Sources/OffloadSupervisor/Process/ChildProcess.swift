@@ -18,7 +18,8 @@ import Synchronization
 ///   descriptors it was given (``posixSpawn(_:)``);
 /// - exactly this pid is reaped, as soon as it exits, even if nobody calls ``waitForExit()`` and
 ///   every reference to the object is dropped (``ExitMonitor``); `waitpid(-1)` is never called;
-/// - ``send(_:)`` goes through a pidfd and cannot reach a later process that reused the pid.
+/// - ``send(_:)`` goes through a pidfd and cannot reach a later process that reused the pid;
+/// - with ``SpawnRequest/leadsProcessGroup``, nothing the child started outlives its exit.
 public final class ChildProcess: Sendable {
     /// The child's process id. Once ``hasExited`` is `true` the number may belong to another process:
     /// never pass it to `kill`; use ``send(_:)``.
@@ -55,17 +56,17 @@ public final class ChildProcess: Sendable {
         let launched = try await SpawnerThread.shared.run { () throws(ChildProcessError) -> LaunchedChild in
             try posixSpawn(request)
         }
-        return ChildProcess(launched, executable: request.executable)
+        return ChildProcess(launched, executable: request.executable, killsProcessGroup: request.leadsProcessGroup)
     }
 
-    private init(_ launched: LaunchedChild, executable: String) {
+    private init(_ launched: LaunchedChild, executable: String, killsProcessGroup: Bool) {
         pid = launched.pid
         pidfd = launched.pidfd
         self.executable = executable
         standardOutputLines = launched.standardOutput.map { LineReader.lines(from: $0) } ?? Self.finishedStream()
         standardErrorLines = launched.standardError.map { LineReader.lines(from: $0) } ?? Self.finishedStream()
         // The monitor holds this object until the child is reaped, so the exit is always recorded.
-        ExitMonitor.start(pid: launched.pid, pidfd: launched.pidfd) { [self] status in
+        ExitMonitor.start(pid: launched.pid, pidfd: launched.pidfd, killsProcessGroup: killsProcessGroup) { [self] status in
             didExit(with: status)
         }
     }

@@ -19,18 +19,24 @@ final class ExitMonitor: @unchecked Sendable {
     private static let queue = DispatchQueue(label: "offload.child-exit")
 
     private let pid: pid_t
+    private let killsProcessGroup: Bool
     private let source: any DispatchSourceRead
     private let reaped = Atomic<Bool>(false)
 
     /// Starts watching `pid` through `pidfd`, and takes ownership of the pidfd (closed once the child
     /// has been reaped). `onExit` runs once, on the monitor's queue, after the child has been reaped.
+    ///
+    /// With `killsProcessGroup` (the child leads its own group), the rest of the group is killed
+    /// when the child exits, before it is reaped: until then the child's pid stays allocated, so the
+    /// group id cannot name a newcomer's group.
     @discardableResult
-    static func start(pid: pid_t, pidfd: Int32, onExit: @escaping @Sendable (ExitStatus) -> Void) -> ExitMonitor {
-        ExitMonitor(pid: pid, pidfd: pidfd, onExit: onExit)
+    static func start(pid: pid_t, pidfd: Int32, killsProcessGroup: Bool = false, onExit: @escaping @Sendable (ExitStatus) -> Void) -> ExitMonitor {
+        ExitMonitor(pid: pid, pidfd: pidfd, killsProcessGroup: killsProcessGroup, onExit: onExit)
     }
 
-    private init(pid: pid_t, pidfd: Int32, onExit: @escaping @Sendable (ExitStatus) -> Void) {
+    private init(pid: pid_t, pidfd: Int32, killsProcessGroup: Bool, onExit: @escaping @Sendable (ExitStatus) -> Void) {
         self.pid = pid
+        self.killsProcessGroup = killsProcessGroup
         source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: Self.queue)
         // The handler holds the monitor and `onExit` until `cancel()` makes libdispatch drop it.
         source.setEventHandler { [self] in reapIfExited(onExit) }
@@ -40,6 +46,10 @@ final class ExitMonitor: @unchecked Sendable {
 
     private func reapIfExited(_ onExit: @escaping @Sendable (ExitStatus) -> Void) {
         guard !reaped.load(ordering: .relaxed) else { return }
+        if killsProcessGroup {
+            // ESRCH (nothing left in the group) is the usual answer and needs no handling.
+            kill(-pid, SIGKILL)
+        }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == 0 || (result == -1 && errno == EINTR) {

@@ -11,6 +11,8 @@ import Glibc
 ///   The default set also holds glibc's internal signals 32 and 33: `sigfillset` omits them, and
 ///   posix_spawn would then leave them ignored in the child.
 /// - **stdin from `/dev/null`**, stdout and stderr as ``SpawnRequest/OutputMode`` says.
+/// - **Its own process group** when ``SpawnRequest/leadsProcessGroup`` is set, so that what it starts
+///   can be killed with it.
 /// - **Exactly the descriptors asked for**: 0, 1, 2 and the ``SpawnRequest/extraDescriptors``. Every other
 ///   descriptor is closed (`closefrom`), so a descriptor some library opened without `O_CLOEXEC` cannot
 ///   leak either. A leaked lifeline write end would keep another worker from ever seeing end-of-file.
@@ -36,6 +38,10 @@ func posixSpawn(_ request: SpawnRequest) throws(ChildProcessError) -> LaunchedCh
     if let standardOutputPipe, let standardErrorPipe {
         mappings[1] = standardOutputPipe.writeEnd
         mappings[2] = standardErrorPipe.writeEnd
+    }
+    if case .descriptors(let standardOutput, let standardError) = request.output {
+        mappings[1] = standardOutput
+        mappings[2] = standardError
     }
     // A source numbered like some target would be overwritten by an earlier dup2 (think 3 → 4 and
     // 4 → 3). Lifting every such source above all targets makes the order of the dup2s irrelevant.
@@ -80,7 +86,13 @@ func posixSpawn(_ request: SpawnRequest) throws(ChildProcessError) -> LaunchedCh
     offload_sigset_fill_every_signal(&allSignals)
     posix_spawnattr_setsigmask(&attributes, &emptyMask)
     posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    if request.leadsProcessGroup {
+        // Group id 0: the child's own pid, so the group can be signalled, and killed, as a whole.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        flags |= POSIX_SPAWN_SETPGROUP
+    }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
 
     let argv = CStringArray([request.executable] + request.arguments)
     let envp = CStringArray(request.environment.map { "\($0.key)=\($0.value)" })

@@ -23,6 +23,11 @@ extension SpawnRequest {
                 throw .invalidRequest(executable, "descriptor \(parentDescriptor), to become \(childDescriptor) in the child, is not open in this process")
             }
         }
+        if case .descriptors(let standardOutput, let standardError) = output {
+            for descriptor in [standardOutput, standardError] where fcntl(descriptor, F_GETFD) == -1 {
+                throw .invalidRequest(executable, "descriptor \(descriptor), to become the child's stdout or stderr, is not open in this process")
+            }
+        }
         try checkExecutable()
         if let workingDirectory {
             var info = stat()

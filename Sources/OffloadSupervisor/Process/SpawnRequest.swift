@@ -27,6 +27,10 @@ public struct SpawnRequest: Sendable {
         case pipe
         /// Both go to `/dev/null`.
         case discard
+        /// Copies of these descriptors of this process: a pipe the caller reads at its own pace, a log
+        /// file. As with ``SpawnRequest/extraDescriptors``, this process keeps its copies and closes them
+        /// after the spawn.
+        case descriptors(standardOutput: Int32, standardError: Int32)
     }
 
     /// Absolute path of the program. It is not looked up in `PATH`: the caller resolves it.
@@ -47,6 +51,11 @@ public struct SpawnRequest: Sendable {
     public var extraDescriptors: [Int32: Int32]
     /// Where stdout and stderr go.
     public var output: OutputMode
+    /// Whether the child leads a process group of its own (`POSIX_SPAWN_SETPGROUP`). When it does,
+    /// whatever is left of the group when the child exits (processes it started and did not wait for)
+    /// is killed with SIGKILL before the child is reaped, while its pid, and so the group's id, cannot
+    /// yet belong to anyone else.
+    public var leadsProcessGroup: Bool
 
     public init(
         executable: String,
@@ -54,7 +63,8 @@ public struct SpawnRequest: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String? = nil,
         extraDescriptors: [Int32: Int32] = [:],
-        output: OutputMode = .inherit
+        output: OutputMode = .inherit,
+        leadsProcessGroup: Bool = false
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -62,5 +72,6 @@ public struct SpawnRequest: Sendable {
         self.workingDirectory = workingDirectory
         self.extraDescriptors = extraDescriptors
         self.output = output
+        self.leadsProcessGroup = leadsProcessGroup
     }
 }
