@@ -29,7 +29,7 @@ extension SQLiteTaskStore {
 
     func recover(_ loss: WorkerLoss, now: Date, db: Database) throws -> [RecoveredTask] {
         let held = try Row.fetchAll(db, sql: """
-            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started
             FROM offload_task WHERE status = 'RUNNING' AND worker_id = ?
             """, arguments: [loss.workerID])
         var recovered: [RecoveredTask] = []
@@ -37,7 +37,9 @@ extension SQLiteTaskStore {
             let id = TaskResultID(row[0] as Int64)
             let taskName: String = row[1]
             let attempts: Int = row[2]
-            if let started = loss.startedTaskIDs, !started.contains(id) {
+            // Without a witness, the claim's mark tells a prefetched task from one the worker started.
+            let started = loss.startedTaskIDs.map { $0.contains(id) } ?? (row[7] as Bool)
+            if !started {
                 try releaseUnstarted(id, workerID: loss.workerID, db: db)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
                 continue

@@ -29,7 +29,11 @@ extension Worker {
                     if let maxTasks = configuration.maxTasks { limit = min(limit, maxTasks - attemptsBegun) }
                     if limit > 0 || !outcomes.isEmpty {
                         do {
-                            let request = limit > 0 ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit) : nil
+                            // Tasks beyond the free slots are marked prefetched: if this worker vanishes unseen,
+                            // the sweep that settles its tasks puts those back uncounted.
+                            let request = limit > 0
+                                ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit, startingAtOnce: configuration.concurrency - running)
+                                : nil
                             claimed = try await store.complete(outcomes, thenClaim: request)
                             outcomes.removeAll()
                         } catch {
