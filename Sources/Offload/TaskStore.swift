@@ -32,7 +32,8 @@ public protocol TaskStore: TaskBackend {
     ///
     /// A task the worker had started counts its attempt as failed with `loss`'s reason and is retried if
     /// its policy allows, else FAILED. A task it had claimed but not started goes back to PENDING uncounted.
-    /// When `loss.startedTaskIDs` is `nil` (nobody knows), every task counts as started.
+    /// When `loss.startedTaskIDs` is `nil` (nobody watched the worker), the store's own mark decides: a task
+    /// claimed as prefetched (beyond ``ClaimRequest/startingAtOnce``) goes back uncounted, any other counts.
     func recoverTasks(of loss: WorkerLoss, at now: Date) async throws -> [RecoveredTask]
 
     /// Records a worker's liveness and progress, so that status commands and other hosts can see it.
@@ -81,13 +82,21 @@ public struct ClaimRequest: Sendable, Equatable {
     public var queues: QueueSelection
     public var limit: Int
     public var now: Date
+    /// How many of the claimed tasks, the first in claim order, the worker starts as soon as the claim
+    /// returns; `nil` for all. The store marks the others as prefetched (not started), so that when the
+    /// worker vanishes unseen, recovery puts them back uncounted (see ``TaskStore/recoverTasks(of:at:)``).
+    public var startingAtOnce: Int?
 
-    public init(workerID: String, queues: QueueSelection, limit: Int, now: Date = Date()) {
+    public init(workerID: String, queues: QueueSelection, limit: Int, now: Date = Date(), startingAtOnce: Int? = nil) {
         self.workerID = workerID
         self.queues = queues
         self.limit = limit
         self.now = now
+        self.startingAtOnce = startingAtOnce
     }
+
+    /// How many claimed tasks are marked started: `startingAtOnce`, within `0...limit`.
+    public var startedLimit: Int { min(max(startingAtOnce ?? limit, 0), limit) }
 }
 
 /// A task a worker has claimed: enough to run it and to decide on a retry.

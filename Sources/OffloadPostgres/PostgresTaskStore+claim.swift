@@ -101,6 +101,7 @@ extension PostgresTaskStore {
         let worker = parameter(claim.workerID)
         let now = parameter(claim.now)
         let limit = parameter(claim.limit)
+        let startedLimit = parameter(claim.startedLimit)
         var queueFilter = ""
         if case .named(let queues) = claim.queues {
             // One queue, a supervised worker's case, as a plain equality: the planner then walks the
@@ -111,21 +112,26 @@ extension PostgresTaskStore {
                 ? "AND queue_name = \(parameter(queues[0]))"
                 : "AND queue_name = ANY(\(parameter(queues))::text[])"
         }
+        // The first `startedLimit` in claim order start at once; the rest are marked prefetched. The rank is
+        // taken in a second step: PostgreSQL allows no window function beside FOR UPDATE.
         ctes.append("""
             picked AS (
-                SELECT id FROM \(names.task)
+                SELECT id, priority, run_after FROM \(names.task)
                 WHERE status = 'PENDING' AND (run_after <= \(now) OR run_after = 'infinity') \(queueFilter)
                 ORDER BY priority DESC, run_after, id
                 LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED),
+            ranked AS (
+                SELECT id, row_number() OVER (ORDER BY priority DESC, run_after, id) AS rank FROM picked)
             """)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH \(ctes.joined(separator: ",\n"))
             UPDATE \(names.task) AS task
             SET status = 'RUNNING', worker_id = \(worker), last_attempted_at = \(now),
                 attempts = CASE WHEN task.attempts < 2147483647 THEN task.attempts + 1 ELSE task.attempts END,
-                started_at = COALESCE(task.started_at, \(now)), worker_ids = array_append(task.worker_ids, \(worker)::text)
-            FROM picked WHERE task.id = picked.id
+                started_at = COALESCE(task.started_at, \(now)), worker_ids = array_append(task.worker_ids, \(worker)::text),
+                attempt_started = ranked.rank <= \(startedLimit)
+            FROM ranked WHERE task.id = ranked.id
             RETURNING task.id, task.task_name, task.queue_name, task.priority, task.arguments, task.attempts, task.max_attempts,
                       task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after,
                       jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL

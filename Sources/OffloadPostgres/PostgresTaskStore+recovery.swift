@@ -39,15 +39,17 @@ extension PostgresTaskStore {
     /// meanwhile waits for this transaction and then finds the task no longer RUNNING for it.
     func recover(_ loss: WorkerLoss, now: Date, on connection: PostgresConnection) async throws -> [RecoveredTask] {
         let held = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started
             FROM \(names.task) WHERE status = 'RUNNING' AND worker_id = $1
             ORDER BY id FOR UPDATE
             """, binds: bindings(loss.workerID)), logger: logger).collect()
         var recovered: [RecoveredTask] = []
         for row in held {
-            let (rawID, taskName, attempts, maxAttempts, initialMS, maximumMS, jitter) = try row.decode((Int64, String, Int, Int, Int64, Int64, Double).self)
+            let (rawID, taskName, attempts, maxAttempts, initialMS, maximumMS, jitter, marked) = try row.decode((Int64, String, Int, Int, Int64, Int64, Double, Bool).self)
             let id = TaskResultID(rawID)
-            if let started = loss.startedTaskIDs, !started.contains(id) {
+            // Without a witness, the claim's mark tells a prefetched task from one the worker started.
+            let started = loss.startedTaskIDs.map { $0.contains(id) } ?? marked
+            if !started {
                 _ = try await releaseUnstarted(id, workerID: loss.workerID, on: connection)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
                 continue

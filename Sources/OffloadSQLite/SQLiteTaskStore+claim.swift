@@ -16,7 +16,14 @@ extension SQLiteTaskStore {
                 try record(outcome, db: db)
             }
             guard let claim, claim.limit > 0 else { return [] }
-            return try claimReady(claim, db: db)
+            // Tasks to start at once first, then the prefetched ones, each marked so; both statements pick
+            // in the same order, so the marks match the order the worker starts them in.
+            let startedLimit = claim.startedLimit
+            var claimed = try claimReady(claim, limit: startedLimit, started: true, db: db)
+            if claim.limit > startedLimit {
+                claimed += try claimReady(claim, limit: claim.limit - startedLimit, started: false, db: db)
+            }
+            return claimed
         }
     }
 
@@ -58,10 +65,11 @@ extension SQLiteTaskStore {
     /// A row holding garbage in a column the claim reads is failed on its own, in the same transaction, with
     /// an error naming the column: one bad row costs one task, never the queue. Rows whose `run_after` is not
     /// an integer are claimed too, or nobody would ever settle them.
-    private func claimReady(_ claim: ClaimRequest, db: Database) throws -> [ClaimedTask] {
+    private func claimReady(_ claim: ClaimRequest, limit: Int, started: Bool, db: Database) throws -> [ClaimedTask] {
+        guard limit > 0 else { return [] }
         let now = DatabaseTime.micros(claim.now)
         let queueFilter: String
-        var arguments: StatementArguments = [claim.workerID, now, now, claim.workerID, now]
+        var arguments: StatementArguments = [claim.workerID, now, now, claim.workerID, started, now]
         switch claim.queues {
         case .all:
             queueFilter = ""
@@ -69,12 +77,13 @@ extension SQLiteTaskStore {
             queueFilter = "AND queue_name IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
             arguments += StatementArguments(names)
         }
-        arguments += [claim.limit]
+        arguments += [limit]
         let statement = try db.cachedStatement(sql: """
             UPDATE offload_task
             SET status = 'RUNNING', worker_id = ?, attempts = attempts + 1, last_attempted_at = ?,
                 started_at = COALESCE(started_at, ?),
-                worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_insert(worker_ids, '$[#]', ?) ELSE worker_ids END
+                worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_insert(worker_ids, '$[#]', ?) ELSE worker_ids END,
+                attempt_started = ?
             WHERE id IN (
                 SELECT id FROM offload_task
                 WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') \(queueFilter)

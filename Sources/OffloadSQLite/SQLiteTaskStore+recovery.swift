@@ -30,17 +30,19 @@ extension SQLiteTaskStore {
 
     func recover(_ loss: WorkerLoss, now: Date, db: Database) throws -> [RecoveredTask] {
         let held = try Row.fetchAll(db, sql: """
-            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started
             FROM offload_task WHERE status = 'RUNNING' AND worker_id = ?
             """, arguments: [loss.workerID])
         var recovered: [RecoveredTask] = []
         for row in held {
             // Read without trapping: a damaged row fails its own task below, naming the column.
-            var stored = StoredRow(row, columns: ["id", "task_name", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter"])
+            var stored = StoredRow(row, columns: ["id", "task_name", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "attempt_started"])
             let id = TaskResultID(stored.integer(0))
             let taskName = stored.text(1)
             let attempts = stored.int(2)
-            if let started = loss.startedTaskIDs, !started.contains(id) {
+            // Without a witness, the claim's mark tells a prefetched task from one the worker started.
+            let started = loss.startedTaskIDs.map { $0.contains(id) } ?? (stored.integer(7, or: 1) != 0)
+            if !started {
                 try releaseUnstarted(id, workerID: loss.workerID, db: db)
                 recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
                 continue

@@ -10,6 +10,7 @@ extension Worker {
         var running = 0
         var attemptsBegun = 0
         var prefetch = PrefetchPolicy(budget: configuration.prefetchBudget, maximum: configuration.maximumPrefetch)
+        var backoff = StoreBackoff()
         let clock = ContinuousClock()
 
         await withTaskGroup(of: (TaskOutcome, Duration).self) { group in
@@ -29,13 +30,17 @@ extension Worker {
                     if let maxTasks = configuration.maxTasks { limit = min(limit, maxTasks - attemptsBegun) }
                     if limit > 0 || !outcomes.isEmpty {
                         do {
-                            let request = limit > 0 ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit) : nil
-                            claimed = try await store.complete(outcomes, thenClaim: request)
+                            // Tasks beyond the free slots are marked prefetched: if this worker vanishes unseen,
+                            // the sweep that settles its tasks puts those back uncounted.
+                            let request = limit > 0
+                                ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit, startingAtOnce: configuration.concurrency - running)
+                                : nil
+                            claimed = try await storeWait.during { try await store.complete(outcomes, thenClaim: request) }
                             outcomes.removeAll()
+                            backoff.succeeded(doing: "record results and claim tasks", logger: logger)
                         } catch {
                             // Outcomes stay buffered and are retried; the tasks stay RUNNING meanwhile.
-                            logger.error("cannot record results or claim tasks: \(error)")
-                            await doorbell.wait(timeout: .seconds(1))
+                            await backoffBell.wait(timeout: backoff.failed(error, doing: "record results or claim tasks", logger: logger))
                         }
                         if !claimed.isEmpty { continue }
                     }
@@ -47,12 +52,14 @@ extension Worker {
                         if !outcomes.isEmpty {
                             // Record what finished before leaving; unstarted claims are released below.
                             do {
-                                _ = try await store.complete(outcomes, thenClaim: nil)
+                                _ = try await storeWait.during { try await store.complete(outcomes, thenClaim: nil) }
                                 outcomes.removeAll()
-                            } catch {
-                                logger.error("cannot record results before stopping: \(error); retrying")
-                                await doorbell.wait(timeout: .seconds(1))
+                            } catch where !Task.isCancelled {
+                                await backoffBell.wait(timeout: backoff.failed(error, doing: "record results before stopping", logger: logger))
                                 continue
+                            } catch {
+                                // The graceful timeout is over: the supervisor's recovery settles these tasks.
+                                logger.error("graceful timeout expired before \(outcomes.count) result(s) could be recorded: \(error)")
                             }
                         }
                         break
@@ -70,7 +77,7 @@ extension Worker {
         }
         // Tasks claimed but never started go back untouched.
         if !claimed.isEmpty {
-            try await store.releaseUnstarted(claimed.map(\.id), workerID: configuration.workerID)
+            try await storeWait.during { try await store.releaseUnstarted(claimed.map(\.id), workerID: configuration.workerID) }
         }
     }
 

@@ -19,6 +19,10 @@ public final class Worker<Store: TaskStore>: Service {
     let status: StatusReporter
     let doorbell = Doorbell()
     let stopBell = Doorbell()
+    /// Ends a back-off after a failed store call early: rung by stop requests only, never by database
+    /// changes, which a failing store can cause many times a second.
+    let backoffBell = Doorbell()
+    let storeWait: StoreWaitBeacon
     let stopRequested = Atomic<Bool>(false)
     let tasksDone = Atomic<Int>(0)
     let currentTasks = Mutex<Set<TaskResultID>>([])
@@ -30,7 +34,9 @@ public final class Worker<Store: TaskStore>: Service {
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
-        self.status = StatusReporter.fromEnvironment()
+        let status = StatusReporter.fromEnvironment()
+        self.status = status
+        self.storeWait = StoreWaitBeacon(status: status, interval: configuration.heartbeatInterval)
     }
 
     /// How many attempts this worker has finished.
@@ -44,13 +50,20 @@ public final class Worker<Store: TaskStore>: Service {
         }
         doorbell.ring()
         stopBell.ring()
+        backoffBell.ring()
     }
 
     public func run() async throws {
-        try await store.heartbeat(registryRecord(state: "running"))
+        storeWait.start { [self] in finishedAttempts }
+        defer { storeWait.stop() }
+        // Ready once the store is open: a database that is locked or unreachable now is waited out below,
+        // with heartbeats, rather than failing start-up.
         status.report(.ready)
         logger.info("worker ready", metadata: ["worker": "\(configuration.workerID)", "queues": "\(configuration.queues)", "concurrency": "\(configuration.concurrency)"])
+        var registered = false
         try await withGracefulShutdownHandler {
+            registered = await self.register()
+            guard registered else { return }
             try await withThrowingTaskGroup(of: LoopEnd.self) { group in
                 group.addTask { try await self.claimLoop(); return .claimLoopFinished }
                 group.addTask { await self.forwardWakeUps(); return .helperFinished }
@@ -74,7 +87,11 @@ public final class Worker<Store: TaskStore>: Service {
         } onGracefulShutdown: {
             self.requestStop()
         }
-        try await store.unregisterWorker(id: configuration.workerID)
+        guard registered else {
+            logger.info("worker stopped before it could register", metadata: ["worker": "\(configuration.workerID)"])
+            return
+        }
+        try await storeWait.during { try await store.unregisterWorker(id: configuration.workerID) }
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)", "attempts": "\(finishedAttempts)"])
     }
 
@@ -82,6 +99,22 @@ public final class Worker<Store: TaskStore>: Service {
         for await _ in store.wakeUps() {
             doorbell.ring()
         }
+    }
+
+    /// Enters the registry of workers before the first claim (a sweep takes the tasks of a worker missing
+    /// from it for orphans), waiting out a store that fails; returns `false` if asked to stop first.
+    private func register() async -> Bool {
+        var backoff = StoreBackoff()
+        while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
+            do {
+                try await storeWait.during { try await store.heartbeat(registryRecord(state: "running")) }
+                backoff.succeeded(doing: "register the worker", logger: logger)
+                return true
+            } catch {
+                await backoffBell.wait(timeout: backoff.failed(error, doing: "register the worker in the task store", logger: logger))
+            }
+        }
+        return false
     }
 
     private func heartbeatLoop() async {
@@ -92,7 +125,9 @@ public final class Worker<Store: TaskStore>: Service {
             if ContinuousClock.now - lastRegistryBeat >= configuration.registryHeartbeatInterval {
                 lastRegistryBeat = .now
                 do {
-                    try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
+                    try await storeWait.during {
+                        try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
+                    }
                 } catch {
                     logger.warning("could not record heartbeat: \(error)")
                 }

@@ -17,6 +17,7 @@ enum PostgresMigrations {
 
     static let all: [Migration] = [
         Migration(version: 1, summary: "tasks and workers", statements: createTasksAndWorkers),
+        Migration(version: 2, summary: "started mark of a claimed task", statements: addAttemptStarted),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
@@ -118,5 +119,12 @@ enum PostgresMigrations {
             )
             """,
         ]
+    }
+
+    /// Whether the current attempt of a RUNNING task started: false while it sits claimed but prefetched.
+    /// Recovery without a witness (a sweep after a host or supervisor died) puts those back uncounted.
+    /// Rows from before this column count as started, as all claimed tasks did then.
+    private static func addAttemptStarted(_ names: PostgresSchemaNames) -> [String] {
+        ["ALTER TABLE \(names.task) ADD COLUMN attempt_started boolean NOT NULL DEFAULT true"]
     }
 }

@@ -5,6 +5,7 @@ enum SchemaMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
+        migrator.registerMigration("v2: started mark of a claimed task", migrate: addAttemptStarted)
         return migrator
     }
 
@@ -56,5 +57,12 @@ enum SchemaMigrations {
                 supervisor_id TEXT
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// Whether the current attempt of a RUNNING task started: 0 while it sits claimed but prefetched.
+    /// Recovery without a witness (a sweep after the supervisor died) puts those back uncounted. Rows from
+    /// before this column count as started, as all claimed tasks did then.
+    private static func addAttemptStarted(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE offload_task ADD COLUMN attempt_started INTEGER NOT NULL DEFAULT 1")
     }
 }

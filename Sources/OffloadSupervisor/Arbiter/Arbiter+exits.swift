@@ -30,13 +30,30 @@ extension Arbiter {
         case nil:
             if let tail = worker.stderrTail.text { metadata["stderr"] = "\(tail.split(separator: "\n").suffix(5).joined(separator: " | "))" }
             logger.error("worker died: \(status)", metadata: metadata)
-            if worker.state == .starting {
+            if worker.state == .starting, status == .exited(WorkerExitCode.databaseUnavailable) {
+                noteDatabaseUnavailable(for: worker)
+                swapWorkerFailed(worker, reason: "a new worker could not open the task database\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
+            } else if worker.state == .starting {
                 recordStartupFailure(queue: worker.queue, reason: "\(status)\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")", permanent: status.exitCode.map(WorkerExitCode.isPermanentStartupFailure) ?? false)
                 swapWorkerFailed(worker, reason: "a new worker \(status) during start-up\(worker.stderrTail.text.map { ": " + $0.split(separator: "\n").suffix(3).joined(separator: " | ") } ?? "")")
             } else {
                 noteCrash(of: worker, lifetime: lifetime)
             }
         }
+    }
+
+    /// A worker that could not open the task database (locked past its busy timeout, unreachable, a disk
+    /// full, a missing directory) says nothing about the worker binary: the queue is not halted for it.
+    /// Respawns back off as crashes do, up to `restart-backoff-max`, until the database answers again.
+    private func noteDatabaseUnavailable(for worker: ManagedWorker) {
+        guard var pool = queues[worker.queue] else { return }
+        pool.consecutiveCrashes += 1
+        let wait = restartBackoff(failures: pool.consecutiveCrashes, initial: configuration.restartBackoffInitial, maximum: configuration.restartBackoffMaximum)
+        pool.nextSpawnAllowed = max(pool.nextSpawnAllowed, .now + wait)
+        queues[worker.queue] = pool
+        logger.error(
+            "worker for queue \(worker.queue) could not open the task database (exit \(WorkerExitCode.databaseUnavailable)); not counted toward the start-up failure limit. Next attempt in \(wait.formatted)",
+            metadata: ["queue": "\(worker.queue)", "failures_in_a_row": "\(pool.consecutiveCrashes)"])
     }
 
     /// Crashes close together back off exponentially; a worker that ran a while resets the count.

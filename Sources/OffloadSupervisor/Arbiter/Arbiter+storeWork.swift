@@ -38,13 +38,29 @@ extension Arbiter {
                 exceptionType: TaskFailureKind.timedOut,
                 message: "The task exceeded its time limit of \(limit.formatted) and did not stop within \(configuration.timeoutGrace.formatted) of being cancelled, so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
         }
+        // Only the attempts still running when the worker ended count as failed, with the crash's stderr.
+        // One that reported `finished` had ended, but its outcome (recorded with the next claim) was lost:
+        // treated like an unstarted task, it runs again uncounted, rather than fail with another task's error.
         return WorkerLoss(
             workerID: worker.id,
             exceptionType: TaskFailureKind.workerDied,
             message: "Worker \(worker.id) (pid \(worker.process.pid), queue \(worker.queue)) \(reason) while running this task.",
-            traceback: worker.stderrTail.text,
-            startedTaskIDs: worker.started,
+            traceback: worker.stderrTail.text.map { Self.lastBytes(of: $0, atMost: Self.maximumTracebackBytes) },
+            startedTaskIDs: Set(worker.running.keys),
             taskReasons: taskReasons)
+    }
+
+    /// The most of a crash's stderr stored with each failed attempt: enough for a backtrace, and a worker
+    /// that floods stderr before dying cannot bloat every task it held.
+    static let maximumTracebackBytes = 64 * 1024
+
+    /// The end of `text` (where a backtrace is), at most `limit` bytes of UTF-8, cut at a character boundary.
+    static func lastBytes(of text: String, atMost limit: Int) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > limit else { return text }
+        var start = utf8.index(utf8.endIndex, offsetBy: -limit)
+        while start < utf8.endIndex, UTF8.isContinuation(utf8[start]) { start = utf8.index(after: start) }
+        return String(text[start...])
     }
 
     /// The registry sweep, 3 s after start-up, then every half stale-worker timeout; never two at once.

@@ -58,6 +58,33 @@ enum RecoveryChecks {
             c.expectEqual(try await c.record(a.id).status, .pending, "status of the task with an attempt left")
             c.expectEqual(try await c.record(b.id).status, .failed, "status of the task without one")
         },
+        ConformanceCheck("without a witness, a task claimed as prefetched goes back to PENDING untouched, and one claimed to start at once counts its attempt") { c in
+            let first = try await c.enqueue(priority: 10)
+            let prefetched = try await c.enqueue()
+            let claimed = try await c.store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .all, limit: 2, startingAtOnce: 1))
+            c.expectEqual(claimed.map(\.id), [first.id, prefetched.id], "claimed tasks, in the order the worker starts them")
+            let recovered = try await c.store.recoverTasks(of: WorkerLoss(workerID: "w1", exceptionType: TaskFailureKind.workerLost, message: "lost", startedTaskIDs: nil), at: Date())
+            c.expectEqual(
+                Set(recovered.map { "\($0.id):\($0.newStatus):\($0.attemptCounted)" }),
+                ["\(first.id):FAILED:true", "\(prefetched.id):PENDING:false"], "recovered tasks")
+            let record = try await c.record(prefetched.id)
+            c.expectEqual(record.attempts, 0, "attempts of the prefetched task")
+            c.expectEqual(record.workerIDs, [], "workers of the prefetched task")
+            c.expectEqual(record.errors, [], "errors of the prefetched task")
+        },
+        ConformanceCheck("a sweep of a vanished host's worker puts its prefetched tasks back untouched") { c in
+            let running = try await c.enqueue(priority: 10)
+            let prefetched = try await c.enqueue()
+            _ = try await c.store.complete([], thenClaim: ClaimRequest(workerID: "far", queues: .all, limit: 2, startingAtOnce: 1))
+            let now = Date()
+            try await c.store.heartbeat(c.worker("far", heartbeat: now.addingTimeInterval(-120)))
+            let recovered = try await c.store.recoverStaleWorkers(staleAfter: .seconds(30), at: now) { _ in true }
+            c.expectEqual(
+                Set(recovered.map { "\($0.id):\($0.newStatus):\($0.attemptCounted)" }),
+                ["\(running.id):FAILED:true", "\(prefetched.id):PENDING:false"], "recovered tasks")
+            c.expectEqual(try await c.record(prefetched.id).errors, [], "errors of the prefetched task")
+            c.expectEqual(try await c.record(running.id).errors.map(\.exceptionType), [TaskFailureKind.workerLost], "error of the running task")
+        },
         ConformanceCheck("a task-specific reason replaces the worker-wide one in that task's error") { c in
             let slow = try await c.enqueue("slow")
             let bystander = try await c.enqueue("bystander")
