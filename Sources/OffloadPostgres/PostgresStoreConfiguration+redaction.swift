@@ -1,4 +1,8 @@
 extension PostgresStoreConfiguration {
+    /// The variable a supervisor hands its workers the password of its URL in, rather than in their
+    /// arguments: read right after a password in the URL itself.
+    public static let handedDownPasswordVariable = PostgresPassword.handedDownVariable
+
     /// The URL with its password shown as `***`: what logs, status output and error messages print.
     ///
     /// A URL that no reading fits (so that the password's end is unsure) is not shown at all.

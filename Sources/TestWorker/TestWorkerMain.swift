@@ -21,6 +21,7 @@ struct TestWorkerMain {
         registry.register(Crash.self)
         registry.register(FailTimes.self)
         registry.register(ReturnNaN.self)
+        registry.register(EnvironmentProbe.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }
