@@ -183,6 +183,7 @@ let package = Package(
             name: "OffloadFaultInjectionTests",
             dependencies: [
                 "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting", "OffloadProcessTesting",
+                "OffloadPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),

@@ -20,6 +20,10 @@ struct PostgresErrorTranslation: Sendable {
         return "No password was given: set PGPASSWORD, or OFFLOAD_DATABASE_PASSWORD_FILE to a file holding it, or add a line to PGPASSFILE (~/.pgpass)."
     }
 
+    func cannotConnect(reason: String) -> OffloadError {
+        OffloadError(.databaseUnavailable, "Cannot connect to \(target): \(reason). Check that the server is running, listens on \(configuration.endpoint) (listen_addresses and port in postgresql.conf), and that no firewall blocks this host.")
+    }
+
     func translate(_ error: any Error) -> any Error {
         switch error {
         case is OffloadError, is CancellationError:
@@ -40,9 +44,10 @@ struct PostgresErrorTranslation: Sendable {
 
     private func translate(_ error: PSQLError) -> any Error {
         switch error.code {
+        case .connectionError where error.underlying is CleartextPasswordGuard.Refused:
+            return OffloadError(.databaseUnavailable, "\(target) asked for the password in clear text on a connection without TLS, so it was not sent: whoever answered may not be your server. If it is, turn on ssl on the server and use sslmode=verify-full, or set its pg_hba.conf method to scram-sha-256.")
         case .connectionError:
-            let reason = error.underlying.map { String(describing: $0) } ?? "no reason given"
-            return OffloadError(.databaseUnavailable, "Cannot connect to \(target): \(reason). Check that the server is running, listens on \(configuration.endpoint) (listen_addresses and port in postgresql.conf), and that no firewall blocks this host.")
+            return cannotConnect(reason: error.underlying.map { String(describing: $0) } ?? "no reason given")
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             return OffloadError(.databaseUnavailable, "The connection to \(target) was closed while in use (\(error.code)). The server may have restarted or a proxy cut the connection; the next operation reconnects.")
         case .poolClosed:
@@ -52,7 +57,7 @@ struct PostgresErrorTranslation: Sendable {
         case .unsupportedAuthMechanism, .saslError:
             return OffloadError(.databaseUnavailable, "Authentication with \(target) failed (\(String(reflecting: error))). \(passwordAdvice)")
         case .sslUnsupported:
-            return OffloadError(.invalidConfiguration, "The URL asks for TLS (sslmode=\(configuration.tls.rawValue)) but \(target) does not offer it. Enable ssl on the server or use sslmode=prefer.")
+            return OffloadError(.invalidConfiguration, "The connection requires TLS (sslmode=\(configuration.tls.rawValue), the default for a host other than this one) but \(target) does not offer it. Enable ssl on the server with a certificate its clients can verify, or, on a network you trust, set sslmode=prefer.")
         case .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
             return OffloadError(.databaseUnavailable, "TLS with \(target) failed (\(String(reflecting: error))). Check the server's certificate and the URL's sslmode.")
         case .server:

@@ -3,6 +3,10 @@ import Offload
 
 /// Finds the database password outside the command line: in a secret file, `PGPASSWORD` or a libpq password file.
 enum PostgresPassword {
+    /// Where a supervisor puts the password of its own URL for its workers, instead of their arguments
+    /// (which every user sees in `ps`). The store opener removes it once read: see `TaskStoreLocation`.
+    static let handedDownVariable = "OFFLOAD_DATABASE_PASSWORD"
+
     struct Credential: Equatable {
         var password: String
         /// Said in error messages: "the URL", "PGPASSWORD", "the file /run/credentials/…".
@@ -13,8 +17,12 @@ enum PostgresPassword {
         if let urlPassword {
             return Credential(password: urlPassword, source: "the password in the URL")
         }
+        if let password = environment[handedDownVariable], !password.isEmpty {
+            return Credential(password: password, source: handedDownVariable)
+        }
         if let path = environment["OFFLOAD_DATABASE_PASSWORD_FILE"], !path.isEmpty {
-            let text = try read(path, purpose: "OFFLOAD_DATABASE_PASSWORD_FILE")
+            // A credential root manages may be shared with a group (as libpq allows for key files).
+            let text = try read(path, purpose: "OFFLOAD_DATABASE_PASSWORD_FILE", groupMayReadIfRootOwns: true)
             // A trailing newline is an accident of `echo` or an editor, never part of the password.
             var password = text
             while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
@@ -35,7 +43,8 @@ enum PostgresPassword {
         }
         if let home = environment["HOME"], !home.isEmpty {
             let path = home + "/.pgpass"
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            if FileManager.default.fileExists(atPath: path) {
+                let text = try read(path, purpose: "the default password file")
                 return match(text, host: host, port: port, database: database, username: username).map {
                     Credential(password: $0, source: "the password file \(path)")
                 }
@@ -44,12 +53,30 @@ enum PostgresPassword {
         return nil
     }
 
-    private static func read(_ path: String, purpose: String) throws(OffloadError) -> String {
+    private static func read(_ path: String, purpose: String, groupMayReadIfRootOwns: Bool = false) throws(OffloadError) -> String {
+        try checkPrivate(path, purpose: purpose, groupMayReadIfRootOwns: groupMayReadIfRootOwns)
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "this user (uid \(getuid())) cannot read it" : "it does not exist"
             throw OffloadError(.invalidConfiguration, "The password file \(path) (from \(purpose)) cannot be used: \(reason). Fix the path or its permissions.")
+        }
+    }
+
+    /// Refuses a password file other users can read, as libpq refuses such a `.pgpass`: the password
+    /// it holds is no longer a secret, and using it would hide that.
+    private static func checkPrivate(_ path: String, purpose: String, groupMayReadIfRootOwns: Bool) throws(OffloadError) {
+        var info = stat()
+        // A file that cannot be examined is reported by the read that follows.
+        guard stat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw OffloadError(.invalidConfiguration, "The password file \(path) (from \(purpose)) is not a regular file: point it at the file holding the password.")
+        }
+        let othersBits = info.st_mode & 0o077
+        let allowed: mode_t = groupMayReadIfRootOwns && info.st_uid == 0 ? 0o040 : 0
+        guard othersBits & ~allowed == 0 else {
+            let mode = String(info.st_mode & 0o7777, radix: 8)
+            throw OffloadError(.invalidConfiguration, "The password file \(path) (from \(purpose)) can be read or changed by other users (mode \(mode)), so it is not used: run chmod 600 \(path) as its owner.")
         }
     }
 

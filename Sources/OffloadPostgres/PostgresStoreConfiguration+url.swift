@@ -9,10 +9,12 @@ extension PostgresStoreConfiguration {
     /// postgres://offload@%2Fvar%2Frun%2Fpostgresql/app        (Unix socket directory as the host)
     /// postgres:///app?host=/var/run/postgresql                 (the same, libpq's other spelling)
     /// ```
-    /// Query parameters: `sslmode` (`disable`, `prefer`, `require`, `verify-full`), `schema`, `host` (a socket
-    /// directory), `port`, `connect_timeout` (seconds), `application_name`, `passfile`.
+    /// Query parameters: `sslmode` (`disable`, `prefer`, `require`, `verify-ca`, `verify-full`; by default
+    /// `verify-full`, or `prefer` for a server on this host), `sslrootcert` (a CA file to trust instead of the
+    /// system's), `schema`, `host` (a socket directory), `port`, `connect_timeout` (seconds), `application_name`,
+    /// `passfile`.
     ///
-    /// Missing parts come from libpq's variables: `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`. The password,
+    /// Missing parts come from libpq's variables: `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT`. The password,
     /// when the URL has none (keep it out of URLs: they end up in `ps` output and shell history), is the first of:
     /// 1. the file named by `OFFLOAD_DATABASE_PASSWORD_FILE` (a systemd credential or a mounted secret);
     /// 2. `PGPASSWORD`;
@@ -46,11 +48,21 @@ extension PostgresStoreConfiguration {
         let endpoint: Endpoint = socketDirectory.map { .unixSocket(path: "\($0)/.s.PGSQL.\(port)") } ?? .tcp(host: host, port: port)
         self.init(endpoint: endpoint, username: username, database: database)
 
-        if let mode = parts.parameters["sslmode"] {
+        // Without sslmode the endpoint decides (init(endpoint:…)): verify-full unless the server is on this host.
+        if let mode = parts.parameters["sslmode"] ?? environment["PGSSLMODE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let tls = TLSMode(rawValue: mode) else {
-                throw OffloadError(.invalidConfiguration, "The PostgreSQL URL \(parts.redacted) has sslmode=\(mode); use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+                let origin = parts.parameters["sslmode"] != nil ? "The PostgreSQL URL \(parts.redacted) has" : "PGSSLMODE is"
+                throw OffloadError(.invalidConfiguration, "\(origin) sslmode=\(mode); use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             self.tls = tls
+        }
+        if let file = parts.parameters["sslrootcert"] ?? environment["PGSSLROOTCERT"].flatMap({ $0.isEmpty ? nil : $0 }), file != "system" {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw OffloadError(.invalidConfiguration, "The CA certificate file \(file) (sslrootcert) cannot be read by this user (uid \(getuid())): fix the path or its permissions.")
+            }
+            tlsRootCertificateFile = file
+            // As libpq: given a CA file, require checks the chain too.
+            if tls == .require { tls = .verifyCA }
         }
         if let schema = parts.parameters["schema"] { self.schema = schema }
         if let name = parts.parameters["application_name"] { self.applicationName = name }

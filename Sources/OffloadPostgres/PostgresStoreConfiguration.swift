@@ -18,17 +18,33 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
             case .unixSocket(let path): "the Unix socket \(path)"
             }
         }
+
+        /// A Unix socket or a loopback address: no network between the store and the server.
+        public var isThisHost: Bool {
+            switch self {
+            case .tcp(let host, _): host == "localhost" || host == "::1" || (host.hasPrefix("127.") && host.allSatisfy { $0.isNumber || $0 == "." })
+            case .unixSocket: true
+            }
+        }
     }
 
     /// libpq's `sslmode` values that make sense for a client library.
+    ///
+    /// Only `verify-ca` and `verify-full` know who answers: with the others, whoever can answer in the
+    /// server's place (on the network path, or on a port the server left free) gets the login. Without
+    /// TLS the store also refuses to send the password in clear text, whatever the server asks.
     public enum TLSMode: String, Sendable, Equatable, CaseIterable {
         /// Plain TCP.
         case disable
-        /// TLS when the server offers it, without checking its certificate (libpq's default).
+        /// TLS when the server offers it, without checking its certificate. The default for this host's
+        /// own addresses (`localhost`, `127.0.0.1`, `::1`) and Unix sockets.
         case prefer
-        /// TLS always, without checking the server's certificate.
+        /// TLS always, without checking the server's certificate (with a `sslrootcert` file, as `verify-ca`).
         case require
-        /// TLS always, with the certificate checked against the system's trust roots and the host name.
+        /// TLS always, with the certificate's chain checked against the trust roots (`sslrootcert`, else
+        /// the system's), not its host name.
+        case verifyCA = "verify-ca"
+        /// TLS always, with the certificate's chain and host name checked. The default for any other host.
         case verifyFull = "verify-full"
     }
 
@@ -39,7 +55,10 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
     /// Where ``password`` came from (`PGPASSWORD`, a file…), so that an authentication failure can say what to fix.
     public var passwordSource: String?
     public var database: String
-    public var tls: TLSMode = .prefer
+    /// Defaults to ``TLSMode/verifyFull`` for a remote host, ``TLSMode/prefer`` for this host's own.
+    public var tls: TLSMode
+    /// A PEM file of the CA certificates to trust instead of the system's (libpq's `sslrootcert`).
+    public var tlsRootCertificateFile: String?
     /// The schema that holds Offload's tables; created by the migrations if missing.
     ///
     /// Giving each app (or each test) its own schema lets several share one database. Table names are
@@ -64,6 +83,7 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
         self.username = username
         self.password = password
         self.database = database
+        self.tls = endpoint.isThisHost ? .prefer : .verifyFull
     }
 
     /// The NOTIFY channel enqueues and retries signal on: one per schema, so that apps sharing
@@ -98,7 +118,7 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
 extension PostgresStoreConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
     /// Where and as whom the store connects, with the password (if any) shown as `***`: safe for logs.
     public var description: String {
-        "PostgreSQL at \(endpoint), database \(database), user \(username)\(password == nil ? "" : " (password ***)"), schema \(schema), sslmode=\(tls.rawValue)"
+        "PostgreSQL at \(endpoint), database \(database), user \(username)\(password == nil ? "" : " (password ***)"), schema \(schema), sslmode=\(tls.rawValue)\(tlsRootCertificateFile.map { ", sslrootcert=\($0)" } ?? "")"
     }
 
     public var debugDescription: String { description }

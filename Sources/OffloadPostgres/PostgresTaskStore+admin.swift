@@ -54,7 +54,7 @@ extension PostgresTaskStore {
                 UPDATE \(names.task) SET status = 'PENDING', run_after = $1, finished_at = NULL, max_attempts = attempts + max_attempts
                 WHERE id = $2
                 """, binds: bindings(now, id.rawValue)), logger: logger)
-            try await notify(on: connection, queue: record.queueName)
+            try await notify(on: connection)
             return try await fetchRecord(id: id, on: connection)
         }
     }

@@ -26,11 +26,8 @@ extension PostgresTaskStore {
                 records += try await insert(batch: chunk, at: now, on: connection)
                 start += chunk.count
             }
-            let queues = Array(Set(requests.map(\.queueName))).sorted()
             // NOTIFY is transactional: workers hear of the batch only once it commits.
-            _ = try await connection.query(PostgresQuery(
-                unsafeSQL: "SELECT pg_notify($1, queue_name)::text FROM unnest($2::text[]) AS queue_name",
-                binds: bindings(names.channel, queues)), logger: logger).collect()
+            try await notify(on: connection)
             return records
         }
     }

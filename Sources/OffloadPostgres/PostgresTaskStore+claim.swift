@@ -58,8 +58,9 @@ extension PostgresTaskStore {
     }
 
     /// Tells listening workers that tasks may be ready; delivered when the transaction commits.
-    func notify(on connection: PostgresConnection, queue: String = "") async throws {
-        try await connection.perform("SELECT pg_notify(\(names.channel), \(queue))::text", logger: logger)
+    /// The payload is empty: any role of the database may LISTEN, so it must not name queues.
+    func notify(on connection: PostgresConnection) async throws {
+        try await connection.perform("SELECT pg_notify(\(names.channel), '')::text", logger: logger)
     }
 
     /// Successes, as one `UPDATE … FROM unnest(…)`, then the claim, in one statement.

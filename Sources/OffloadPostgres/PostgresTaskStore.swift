@@ -31,8 +31,8 @@ public final class PostgresTaskStore: TaskStore {
     let names: PostgresSchemaNames
     let errors: PostgresErrorTranslation
     let wakeUpHub = WakeUpHub()
-    /// For the connections outside the pool: the one that LISTENs, and the migrations' at start.
-    let directConfiguration: PostgresConnection.Configuration
+    /// For the connections outside the pool (the one that LISTENs, and the migrations' at start): their TLS context.
+    let directTLS: PostgresConnection.Configuration.TLS
     private let hasRun = Atomic<Bool>(false)
     /// Set only by the self-running forms (``init(url:environment:logger:)``, ``connect(configuration:logger:)``).
     private let backgroundRun = Mutex<Task<Void, Never>?>(nil)
@@ -46,7 +46,7 @@ public final class PostgresTaskStore: TaskStore {
         self.names = PostgresSchemaNames(configuration)
         self.errors = PostgresErrorTranslation(configuration: configuration)
         self.client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)
-        self.directConfiguration = try Self.connectionConfiguration(configuration)
+        self.directTLS = try Self.directTLS(configuration)
     }
 
     /// Connects to the URL's database, brings the schema up to date and starts listening for notifications;
@@ -126,15 +126,6 @@ public final class PostgresTaskStore: TaskStore {
         }
         task?.cancel()
         await task?.value
-    }
-
-    /// A connection outside the pool, for migrations and for listening.
-    func openConnection() async throws -> PostgresConnection {
-        do {
-            return try await PostgresConnection.connect(configuration: directConfiguration, id: Self.nextConnectionID(), logger: logger)
-        } catch {
-            throw errors.translate(error)
-        }
     }
 
     private static let connectionIDs = Atomic<Int>(1_000_000)

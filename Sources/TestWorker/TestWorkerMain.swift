@@ -22,6 +22,7 @@ struct TestWorkerMain {
         registry.register(FailTimes.self)
         registry.register(ReturnNaN.self)
         ProcessTasks.register(in: registry)
+        registry.register(EnvironmentProbe.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }

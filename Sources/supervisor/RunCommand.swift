@@ -93,6 +93,9 @@ struct RunCommand: AsyncParsableCommand {
             logger.warning("\(variable) matches no configuration key; is it misspelt?")
         }
 
+        if let database, TaskStoreLocation.handOff(database, environment: [:]).database != database {
+            logger.warning("--database holds a password, which every user of this host can read in ps: use OFFLOAD_DATABASE_PASSWORD_FILE or PGPASSWORD instead (docs/postgres.md)")
+        }
         let settings: SupervisorSettings
         do {
             settings = try resolveSettings(environment: environment)
@@ -107,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             var storeConfiguration = SQLiteStoreConfiguration()
             storeConfiguration.watchesWAL = false
-            store = try await TaskStoreLocation.open(settings.configuration.database, sqlite: storeConfiguration)
+            store = try await TaskStoreLocation.open(settings.configuration.database, sqlite: storeConfiguration, environment: environment.merging(settings.configuration.workerEnvironment) { $1 })
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)
@@ -115,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
         let flagsSnapshot = self
         let supervisor = Supervisor(
             configuration: settings.configuration, store: store, logger: logger,
-            reloadConfiguration: { try flagsSnapshot.resolveSettings(environment: ProcessInfo.processInfo.environment).configuration })
+            reloadConfiguration: { try flagsSnapshot.resolveSettings(environment: environment).configuration })
         do {
             if let reload = settings.reload {
                 try await DevelopmentMode(supervisor: supervisor, settings: reload, logger: logger).run()
@@ -160,6 +163,11 @@ struct RunCommand: AsyncParsableCommand {
         flags.staleWorkerTimeout = staleWorkerTimeout
         flags.reload = reload
         flags.logColor = logColor
-        return try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)
+        var settings = try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)
+        // Workers get the URL without its password (their arguments show in `ps`), the password in their environment.
+        let handOff = TaskStoreLocation.handOff(settings.configuration.database, environment: environment)
+        settings.configuration.database = handOff.database
+        settings.configuration.workerEnvironment.merge(handOff.environment) { $1 }
+        return settings
     }
 }

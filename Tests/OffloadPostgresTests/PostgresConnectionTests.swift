@@ -59,7 +59,7 @@ struct PostgresConnectionTests {
         let (url, password) = try PostgresTestServer.urlWithoutPassword()
         let directory = TemporaryDirectory()
         let file = directory.file("password")
-        try (password + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try writePrivateFile(password + "\n", to: file)
         let schema = PostgresTestServer.uniqueSchema()
         let store = try await PostgresTaskStore(url: url + "&schema=\(schema)", environment: ["OFFLOAD_DATABASE_PASSWORD_FILE": file], logger: PostgresTestServer.logger)
         #expect(try await store.counts() == [])

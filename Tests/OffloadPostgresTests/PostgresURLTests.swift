@@ -57,7 +57,7 @@ struct PostgresURLTests {
     func passwordFromFile() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("db-password")
-        try "from-file\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try writePrivateFile("from-file\n", to: path)
         let configuration = try PostgresStoreConfiguration(url: "postgres://offload@db/app", environment: ["OFFLOAD_DATABASE_PASSWORD_FILE": path, "PGPASSWORD": "from-env"])
         #expect(configuration.password == "from-file")
         #expect(configuration.passwordSource?.contains(path) == true)
@@ -74,7 +74,7 @@ struct PostgresURLTests {
             return error.code == .invalidConfiguration && error.message.contains(missing) && error.message.contains("does not exist")
         }
         let empty = directory.file("empty")
-        try "\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        try writePrivateFile("\n", to: empty)
         #expect {
             try PostgresStoreConfiguration(url: "postgres://offload@db/app", environment: ["OFFLOAD_DATABASE_PASSWORD_FILE": empty])
         } throws: { error in
@@ -93,6 +93,7 @@ struct PostgresURLTests {
             db:*:app:offload:pa\\:ss\\\\word
             *:*:*:*:fallback
             """.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(chmod(path, 0o600) == 0, "libpq's rule: a password file others can read is refused")
         let matched = try PostgresStoreConfiguration(url: "postgres://offload@db/app", environment: ["PGPASSFILE": path])
         #expect(matched.password == #"pa:ss\word"#)
         let fallback = try PostgresStoreConfiguration(url: "postgres://other-user@elsewhere/app?passfile=\(path)", environment: [:])
