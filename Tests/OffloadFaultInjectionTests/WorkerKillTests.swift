@@ -11,8 +11,9 @@ struct WorkerKillTests {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 2])
         try await supervisor.waitUntilReady()
         let retry = RetryPolicy.exponential(maxAttempts: 5, initial: .milliseconds(10))
-        let ids = try (0..<40).map { index in
-            try supervisor.enqueue("test.record", arguments: #"{"label": "t\#(index)", "sleepMilliseconds": 20}"#, retry: retry)
+        // 60 tasks of 100 ms on 2 workers: about 3 s of work, long enough to kill workers in the middle of it.
+        let ids = try (0..<60).map { index in
+            try supervisor.enqueue("test.record", arguments: #"{"label": "t\#(index)", "sleepMilliseconds": 100}"#, retry: retry)
         }
         for _ in 0..<3 {
             let victim = try await waitFor("a worker with a task") { try supervisor.status().workers.first { !$0.currentTasks.isEmpty } }

@@ -6,8 +6,8 @@
 public enum ConfigurationLimits {
     /// Durations: a year, far beyond any sensible timeout, far below any overflow.
     public static let maximumSeconds = 31_536_000
-    /// Worker processes per queue.
-    public static let maximumWorkers = 1000
+    /// Worker processes per queue: no more than one supervisor runs in all (``SpawnLimits``).
+    public static let maximumWorkers = SpawnLimits.maximumWorkers
     /// Tasks at once in one worker process.
     public static let maximumConcurrency = 1000
     /// A worker's memory ceiling in MiB (16 TiB).
