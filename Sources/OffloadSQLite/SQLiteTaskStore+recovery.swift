@@ -104,11 +104,13 @@ extension SQLiteTaskStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT id, host, pid, queues, state, current_task_ids, tasks_done, started_at, heartbeat_at, supervisor_id FROM offload_worker ORDER BY heartbeat_at DESC")
                 .map { row in
-                    WorkerRecord(
-                        id: row[0], host: row[1], pid: row[2], queues: row[3], state: row[4],
-                        currentTaskIDs: (try? TaskJSON.decode([TaskResultID].self, from: row[5] as String)) ?? [],
-                        tasksDone: row[6], startedAt: DatabaseTime.date(row[7] as Int64), heartbeatAt: DatabaseTime.date(row[8] as Int64),
-                        supervisorID: row[9])
+                    // Read without trapping: a damaged row gets placeholders (a heartbeat in 1970, so it is swept).
+                    var stored = StoredRow(row, columns: ["id", "host", "pid", "queues", "state", "current_task_ids", "tasks_done", "started_at", "heartbeat_at", "supervisor_id"])
+                    return WorkerRecord(
+                        id: stored.text(0), host: stored.text(1), pid: Int32(exactly: stored.integer(2)) ?? 0, queues: stored.text(3), state: stored.text(4),
+                        currentTaskIDs: stored.json([TaskResultID].self, 5, or: []),
+                        tasksDone: stored.int(6), startedAt: stored.date(7), heartbeatAt: stored.date(8),
+                        supervisorID: stored.optionalText(9))
                 }
         }
     }

@@ -22,6 +22,10 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit \(limit): give at least 1.") }
+    }
+
     func run() async throws {
         var parsedStatus: TaskStatus?
         if let status {

@@ -13,6 +13,8 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let record = try await database.openStore().retry(id: TaskResultID(id), at: Date())
-        print("task \(record.id) (\(record.taskName)) is \(record.status) again; \(record.retry.maxAttempts - record.attempts) attempt(s) left")
+        // Stored numbers may be anything: subtract without trapping.
+        let (left, overflow) = record.retry.maxAttempts.subtractingReportingOverflow(record.attempts)
+        print("task \(record.id) (\(RecordFormatting.text(record.taskName))) is \(record.status) again; \(overflow ? "?" : String(left)) attempt(s) left")
     }
 }

@@ -59,6 +59,9 @@ struct PoisonedRowCLITests {
         #expect(list.standardOutput.contains("\\n99"), "\(list)")
         let show = try OffloadCommandRun.run(["show", "\(id)", "--database", path])
         #expect(!show.standardOutput.contains("\u{1B}") && show.standardOutput.contains("\\u{1B}[31mForged"), "\(show)")
+        try store.pool.write { db in try db.execute(sql: "UPDATE offload_task SET status = 'FAILED' WHERE id = ?", arguments: [id.rawValue]) }
+        let retry = try OffloadCommandRun.run(["retry", "\(id)", "--database", path])
+        #expect(retry.exitStatus == 0 && !retry.standardOutput.contains("\u{1B}") && !retry.standardOutput.contains("\n99"), "\(retry)")
         withExtendedLifetime(directory) {}
     }
 
@@ -75,6 +78,7 @@ struct PoisonedRowCLITests {
             ["enqueue", "Mail.Send", "--timeout", "1e20"],
             ["prune", "--age", "1e20"],
             ["prune", "--age", "nan"],
+            ["list", "--limit", "0"],
         ]
         for arguments in cases {
             let run = try OffloadCommandRun.run(arguments + ["--database", path])

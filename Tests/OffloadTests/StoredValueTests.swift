@@ -23,6 +23,13 @@ struct StoredValueTests {
         #expect(Duration.seconds(2).milliseconds == 2000)
     }
 
+    @Test("formatting a duration too long for Int gives a reading instead of trapping")
+    func formattingHugeDurations() {
+        #expect(Duration.seconds(Int64.max).formatted.hasSuffix(" s"))
+        #expect(Duration.seconds(Int64.min).formatted.hasSuffix(" s"))
+        #expect(Duration.seconds(125).formatted == "2 min 5 s")
+    }
+
     @Test("typed-in seconds that are not finite or beyond 100 years give no duration")
     func checkedSeconds() {
         for value in [Double.nan, .infinity, -.infinity, 1e300, 1e20] {
