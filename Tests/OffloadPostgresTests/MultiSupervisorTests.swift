@@ -68,9 +68,12 @@ struct MultiSupervisorTests {
         for record in records {
             let label = try #require(try TaskJSON.decode([String: AnyCodableValue].self, from: record.arguments)["label"]?.text)
             let executions = runs[label]?.count ?? 0
-            // A run is logged as the task finishes, so a task killed mid-run was logged once at most.
+            // A run is logged as the task finishes, so a task killed mid-run was logged once at most. A task the
+            // killed host had finished (or started from its prefetch) but not yet recorded runs once more
+            // without counting an attempt: nobody saw it start, so it goes back uncounted (docs/reliability.md).
             #expect(record.status == .successful || record.status == .failed, "\(label) is \(record.status)")
-            #expect(executions <= record.attempts, "\(label) ran \(executions) times in \(record.attempts) attempt(s)")
+            let heldByKilledHost = record.workerIDs.contains { $0.hasSuffix(":\(first.process.pid)") }
+            #expect(executions <= record.attempts + (heldByKilledHost ? 1 : 0), "\(label) ran \(executions) times in \(record.attempts) attempt(s); workers \(record.workerIDs)")
             if record.status == .successful { #expect(executions >= 1) }
             if record.attempts > 1 {
                 retried += 1
