@@ -56,8 +56,13 @@ public final class SupervisorProcess: Sendable {
             "--database", database, "--control-socket", controlSocket,
             "--heartbeat-interval", "0.2", "--heartbeat-timeout", "3", "--graceful-timeout", "10", "--log-color", "never",
         ]
-        let errorPipe = try standardOutput.map { _ in try FileDescriptorPipe() }
-        let output = standardOutput.flatMap { out in errorPipe.map { SpawnRequest.OutputMode.descriptors(standardOutput: out, standardError: $0.writeEnd) } } ?? .pipe
+        var output = SpawnRequest.OutputMode.pipe
+        var errorPipe: FileDescriptorPipe?
+        if let standardOutput {
+            let pipe = try FileDescriptorPipe()
+            output = .descriptors(standardOutput: standardOutput, standardError: pipe.writeEnd)
+            errorPipe = pipe
+        }
         let process = try await ChildProcess.spawn(SpawnRequest(
             executable: BuiltProducts.path(of: "supervisor"), arguments: common + arguments,
             environment: environment, workingDirectory: workingDirectory, output: output))

@@ -37,14 +37,16 @@ extension Arbiter {
     }
 
     /// How many workers this turn may start: bounded per turn, by the workers still starting, and by
-    /// the ceiling on workers alive (draining ones included: they are still processes).
+    /// the ceiling. The ceiling counts the workers that count toward targets: during a replacement the
+    /// old generation drains beside the new one, and must not block it.
     private func spawnBudget() -> Int {
         let starting = workers.values.count { $0.state == .starting }
-        let belowCeiling = SpawnLimits.maximumWorkers - workers.count
+        let counted = queues.keys.reduce(0) { $0 + activeWorkers(of: $1).count }
+        let belowCeiling = SpawnLimits.maximumWorkers - counted
         if belowCeiling <= 0 {
             if !ceilingReported {
                 ceilingReported = true
-                logger.error("not starting more workers: \(workers.count) are running, the ceiling is \(SpawnLimits.maximumWorkers) per supervisor")
+                logger.error("not starting more workers: \(counted) are running, the ceiling is \(SpawnLimits.maximumWorkers) per supervisor")
             }
             return 0
         }

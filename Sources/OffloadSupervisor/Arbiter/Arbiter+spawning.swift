@@ -34,6 +34,8 @@ extension Arbiter {
                 workingDirectory: configuration.workingDirectory,
                 extraDescriptors: [WorkerProcessContract.statusFD: status.writeEnd, WorkerProcessContract.lifelineFD: lifeline.readEnd],
                 output: .pipe,
+                // Lines beyond this are dropped (and counted) rather than held while the printer lags.
+                outputBufferLimit: 1024,
                 // So that nothing a task starts outlives the worker: the group dies with it.
                 leadsProcessGroup: true)
             do {
@@ -79,11 +81,14 @@ extension Arbiter {
         }
         group.addTask {
             for await line in process.standardOutputLines {
+                printer.countDropped(process.droppedOutputLines.take(), from: label, pid: process.pid)
                 printer.print(line, from: label, pid: process.pid, index: index, toStandardError: false)
             }
+            printer.countDropped(process.droppedOutputLines.take(), from: label, pid: process.pid)
         }
         group.addTask {
             for await line in process.standardErrorLines {
+                printer.countDropped(process.droppedOutputLines.take(), from: label, pid: process.pid)
                 tail.append(line)
                 printer.print(line, from: label, pid: process.pid, index: index, toStandardError: true)
             }

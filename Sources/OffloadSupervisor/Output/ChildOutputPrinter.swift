@@ -37,6 +37,12 @@ final class ChildOutputPrinter: Sendable {
         }
     }
 
+    /// Counts lines of a worker lost before they reached the printer (its output stream was full).
+    func countDropped(_ lines: Int, from label: String, pid: pid_t) {
+        guard lines > 0 else { return }
+        DropReporter.shared.add(lines, from: label, pid: pid)
+    }
+
     private static func cut(_ line: String) -> String {
         let bytes = line.utf8
         guard bytes.count > maximumLineLength else { return line }
@@ -59,6 +65,8 @@ private final class DropReporter: Sendable {
     static let shared = DropReporter()
 
     private let labels = Mutex<[pid_t: String]>([:])
+    /// Lines lost before the printer, per worker, since the last report.
+    private let droppedEarlier = Mutex<[pid_t: Int]>([:])
     private let started = Atomic<Bool>(false)
 
     func start() {
@@ -73,12 +81,24 @@ private final class DropReporter: Sendable {
         thread.start()
     }
 
+    func add(_ lines: Int, from label: String, pid: pid_t) {
+        remember(label, of: pid)
+        droppedEarlier.withLock { $0[pid, default: 0] += lines }
+    }
+
     func remember(_ label: String, of pid: pid_t) {
         labels.withLock { $0[pid] = label }
     }
 
     private func report() {
-        let counts = [("stdout", OutputWriter.standardOutput.takeDropCounts()), ("stderr", OutputWriter.standardError.takeDropCounts())]
+        let earlier = droppedEarlier.withLock { dropped in
+            defer { dropped = [:] }
+            return dropped
+        }
+        let counts = [
+            ("stdout", OutputWriter.standardOutput.takeDropCounts()), ("stderr", OutputWriter.standardError.takeDropCounts()),
+            ("output", earlier),
+        ]
         let names = labels.withLock { labels in
             defer { labels = [:] }
             return labels

@@ -31,6 +31,8 @@ public final class ChildProcess: Sendable {
     public let standardOutputLines: AsyncStream<String>
     /// The child's stderr, like ``standardOutputLines``.
     public let standardErrorLines: AsyncStream<String>
+    /// Lines of either stream dropped because more than ``SpawnRequest/outputBufferLimit`` waited for the reader.
+    public let droppedOutputLines = DroppedLineCounter()
 
     private let pidfd: Int32
     private let state = Mutex(State.running(waiters: [:], nextWaiterID: 0, cancelledWaiters: []))
@@ -56,15 +58,17 @@ public final class ChildProcess: Sendable {
         let launched = try await SpawnerThread.shared.run { () throws(ChildProcessError) -> LaunchedChild in
             try posixSpawn(request)
         }
-        return ChildProcess(launched, executable: request.executable, killsProcessGroup: request.leadsProcessGroup)
+        return ChildProcess(launched, request)
     }
 
-    private init(_ launched: LaunchedChild, executable: String, killsProcessGroup: Bool) {
+    private init(_ launched: LaunchedChild, _ request: SpawnRequest) {
         pid = launched.pid
         pidfd = launched.pidfd
-        self.executable = executable
-        standardOutputLines = launched.standardOutput.map { LineReader.lines(from: $0) } ?? Self.finishedStream()
-        standardErrorLines = launched.standardError.map { LineReader.lines(from: $0) } ?? Self.finishedStream()
+        executable = request.executable
+        let killsProcessGroup = request.leadsProcessGroup
+        let (limit, dropped) = (request.outputBufferLimit, droppedOutputLines)
+        standardOutputLines = launched.standardOutput.map { LineReader.lines(from: $0, bufferLimit: limit, dropped: dropped) } ?? Self.finishedStream()
+        standardErrorLines = launched.standardError.map { LineReader.lines(from: $0, bufferLimit: limit, dropped: dropped) } ?? Self.finishedStream()
         // The monitor holds this object until the child is reaped, so the exit is always recorded.
         ExitMonitor.start(pid: launched.pid, pidfd: launched.pidfd, killsProcessGroup: killsProcessGroup) { [self] status in
             didExit(with: status)

@@ -18,13 +18,19 @@ import Glibc
 ///   never writes a newline cannot make this process buffer without limit.
 /// - If the consumer stops iterating, the descriptor is still drained until end-of-file and the lines
 ///   are dropped: the writer must never block on a full pipe, nor die of SIGPIPE, because we stopped listening.
-/// - Lines are buffered without limit until read, so iterate the stream promptly.
+/// - Lines are buffered until read: without limit, or up to `bufferLimit` lines, beyond which they are
+///   dropped and counted.
 public enum LineReader {
     /// A stream of the lines read from `descriptor`, which it finishes at end-of-file.
-    public static func lines(from descriptor: Int32, maximumLineLength: Int = 1 << 20) -> AsyncStream<String> {
+    ///
+    /// - Parameters:
+    ///   - bufferLimit: at most this many lines wait for the reader; later ones are dropped and counted
+    ///     in `dropped` until it catches up. `nil`: every line waits, however many.
+    public static func lines(from descriptor: Int32, maximumLineLength: Int = 1 << 20, bufferLimit: Int? = nil, dropped: DroppedLineCounter? = nil) -> AsyncStream<String> {
         precondition(maximumLineLength > 0, "maximumLineLength must be positive")
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-        DescriptorLineSource.start(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation)
+        let policy: AsyncStream<String>.Continuation.BufferingPolicy = bufferLimit.map { .bufferingOldest(max(1, $0)) } ?? .unbounded
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: policy)
+        DescriptorLineSource.start(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped)
         return stream
     }
 }
@@ -39,20 +45,22 @@ private final class DescriptorLineSource: @unchecked Sendable {
     private let descriptor: Int32
     private let maximumLineLength: Int
     private let continuation: AsyncStream<String>.Continuation
+    private let dropped: DroppedLineCounter?
     private let source: any DispatchSourceRead
     /// Bytes read but not yet delivered: the start of a line whose `\n` has not arrived.
     private var pending: [UInt8] = []
     /// Reused for every `read`, so a status pipe's many small events allocate nothing.
     private var chunk = [UInt8](repeating: 0, count: chunkSize)
 
-    static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation) {
-        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation)
+    static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?) {
+        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped)
     }
 
-    private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation) {
+    private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?) {
         self.descriptor = descriptor
         self.maximumLineLength = maximumLineLength
         self.continuation = continuation
+        self.dropped = dropped
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
         source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: Self.queue)
@@ -101,7 +109,9 @@ private final class DescriptorLineSource: @unchecked Sendable {
 
     private func deliver(_ bytes: ArraySlice<UInt8>) {
         let line = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes
-        continuation.yield(String(decoding: line, as: UTF8.self))
+        if case .dropped = continuation.yield(String(decoding: line, as: UTF8.self)) {
+            dropped?.add(1)
+        }
     }
 
     private func finish() {

@@ -51,6 +51,10 @@ public struct SpawnRequest: Sendable {
     public var extraDescriptors: [Int32: Int32]
     /// Where stdout and stderr go.
     public var output: OutputMode
+    /// With `.pipe` output: at most this many lines wait in each of ``ChildProcess/standardOutputLines``
+    /// and ``ChildProcess/standardErrorLines`` for their reader; later ones are dropped, and counted in
+    /// ``ChildProcess/droppedOutputLines``, until it catches up. `nil` keeps every line (a build's output).
+    public var outputBufferLimit: Int?
     /// Whether the child leads a process group of its own (`POSIX_SPAWN_SETPGROUP`). When it does,
     /// whatever is left of the group when the child exits (processes it started and did not wait for)
     /// is killed with SIGKILL before the child is reaped, while its pid, and so the group's id, cannot
@@ -64,6 +68,7 @@ public struct SpawnRequest: Sendable {
         workingDirectory: String? = nil,
         extraDescriptors: [Int32: Int32] = [:],
         output: OutputMode = .inherit,
+        outputBufferLimit: Int? = nil,
         leadsProcessGroup: Bool = false
     ) {
         self.executable = executable
@@ -72,6 +77,7 @@ public struct SpawnRequest: Sendable {
         self.workingDirectory = workingDirectory
         self.extraDescriptors = extraDescriptors
         self.output = output
+        self.outputBufferLimit = outputBufferLimit
         self.leadsProcessGroup = leadsProcessGroup
     }
 }

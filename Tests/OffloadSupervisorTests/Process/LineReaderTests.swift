@@ -35,3 +35,18 @@ extension ProcessTests {
         }
     }
 }
+
+extension ProcessTests {
+    @Suite("Output streams with a bound")
+    struct BoundedOutput {
+        @Test("a child's output beyond the buffer limit is dropped while nobody reads, and counted")
+        func outputBeyondTheLimitIsDroppedAndCounted() async throws {
+            var request = ProcessFixture.shell(#"i=0; while [ $i -lt 100 ]; do echo "line $i"; i=$((i+1)); done"#)
+            request.outputBufferLimit = 10
+            let child = try await ChildProcess.spawn(request)
+            #expect(await child.waitForExit(timeout: ProcessFixture.deadline) == .exited(0))
+            #expect(await ProcessFixture.eventually { child.droppedOutputLines.total == 90 }, "dropped: \(child.droppedOutputLines.total)")
+            #expect(await ProcessFixture.collect(child.standardOutputLines) == (0..<10).map { "line \($0)" })
+        }
+    }
+}
