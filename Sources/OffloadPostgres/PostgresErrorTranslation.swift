@@ -46,6 +46,9 @@ struct PostgresErrorTranslation: Sendable {
         switch error.code {
         case .connectionError where error.underlying is CleartextPasswordGuard.Refused:
             return OffloadError(.databaseUnavailable, "\(target) asked for the password in clear text on a connection without TLS, so it was not sent: whoever answered may not be your server. If it is, turn on ssl on the server and use sslmode=verify-full, or set its pg_hba.conf method to scram-sha-256.")
+        case .connectionError where error.underlying is NIOSSLError:
+            let reason = error.underlying.map { String(describing: $0) } ?? "no reason given"
+            return OffloadError(.databaseUnavailable, "TLS with \(target) failed, before any password was sent: \(reason). With sslmode=\(configuration.tls.rawValue) the server's certificate must be signed by a CA this host trusts (\(configuration.tlsRootCertificateFile.map { "the sslrootcert file \($0)" } ?? "the system's; give the server's CA as sslrootcert=FILE"))\(configuration.tls == .verifyFull ? " and name the host the URL gives" : "").")
         case .connectionError:
             return cannotConnect(reason: error.underlying.map { String(describing: $0) } ?? "no reason given")
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:

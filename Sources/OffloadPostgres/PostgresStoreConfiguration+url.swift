@@ -16,9 +16,12 @@ extension PostgresStoreConfiguration {
     ///
     /// Missing parts come from libpq's variables: `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, `PGSSLMODE`, `PGSSLROOTCERT`. The password,
     /// when the URL has none (keep it out of URLs: they end up in `ps` output and shell history), is the first of:
-    /// 1. the file named by `OFFLOAD_DATABASE_PASSWORD_FILE` (a systemd credential or a mounted secret);
-    /// 2. `PGPASSWORD`;
-    /// 3. the matching line of the password file `passfile=`, `PGPASSFILE`, or `~/.pgpass` (libpq's format).
+    /// 1. `OFFLOAD_DATABASE_PASSWORD`, where a supervisor hands its workers the password of its own URL;
+    /// 2. the file named by `OFFLOAD_DATABASE_PASSWORD_FILE` (a systemd credential or a mounted secret);
+    /// 3. `PGPASSWORD`;
+    /// 4. the matching line of the password file `passfile=`, `PGPASSFILE`, or `~/.pgpass` (libpq's format).
+    ///
+    /// As libpq requires of `.pgpass`, a password file must be readable by its owner only (`chmod 600`).
     ///
     /// - Throws: ``OffloadError/Code/invalidConfiguration`` saying which part of the URL is wrong (the
     ///   password is never repeated in the message), or which password file cannot be read.
@@ -51,8 +54,8 @@ extension PostgresStoreConfiguration {
         // Without sslmode the endpoint decides (init(endpoint:…)): verify-full unless the server is on this host.
         if let mode = parts.parameters["sslmode"] ?? environment["PGSSLMODE"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let tls = TLSMode(rawValue: mode) else {
-                let origin = parts.parameters["sslmode"] != nil ? "The PostgreSQL URL \(parts.redacted) has" : "PGSSLMODE is"
-                throw OffloadError(.invalidConfiguration, "\(origin) sslmode=\(mode); use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+                let origin = parts.parameters["sslmode"] != nil ? "The PostgreSQL URL \(parts.redacted) has sslmode=\(mode)" : "PGSSLMODE is \"\(mode)\""
+                throw OffloadError(.invalidConfiguration, "\(origin); use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             self.tls = tls
         }

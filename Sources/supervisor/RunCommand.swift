@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             logger.warning("\(variable) matches no configuration key; is it misspelt?")
         }
 
-        if let database, TaskStoreLocation.handOff(database, environment: [:]).database != database {
+        if let database, !TaskStoreLocation.handOff(database, environment: [:]).environment.isEmpty {
             logger.warning("--database holds a password, which every user of this host can read in ps: use OFFLOAD_DATABASE_PASSWORD_FILE or PGPASSWORD instead (docs/postgres.md)")
         }
         let settings: SupervisorSettings

@@ -40,6 +40,7 @@ struct SecretHandOffTests {
         }
         #expect(!supervisor.log.contains { $0.contains(password) }, "the supervisor's log shows the password")
         #expect(supervisor.logContains("127.0.0.1"), "the log still says which database")
+        #expect(supervisor.logContains("--database holds a password"), "the supervisor warns that its own arguments show the password")
 
         let exit = await supervisor.stop()
         #expect(exit == .exited(0), "the supervisor stops cleanly: \(exit)")

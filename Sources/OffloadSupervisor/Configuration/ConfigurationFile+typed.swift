@@ -55,6 +55,6 @@ extension ConfigurationFile {
     }
 
     /// Variables Offload reads that are not configuration keys: the configuration file's own path,
-    /// and the PostgreSQL password file (read by the PostgreSQL store).
-    static let otherOffloadVariables = ["OFFLOAD_CONFIG", "OFFLOAD_DATABASE_PASSWORD_FILE"]
+    /// the PostgreSQL password file and the password a supervisor hands its workers (read by the PostgreSQL store).
+    static let otherOffloadVariables = ["OFFLOAD_CONFIG", "OFFLOAD_DATABASE_PASSWORD_FILE", "OFFLOAD_DATABASE_PASSWORD"]
 }
