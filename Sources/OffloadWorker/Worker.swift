@@ -56,6 +56,9 @@ public final class Worker<Store: TaskStore>: Service {
     public func run() async throws {
         storeWait.start { [self] in finishedAttempts }
         defer { storeWait.stop() }
+        // Watch for changes before anyone can hear `ready`: a task enqueued between the first claim and a
+        // watch set up later would wait for the safety poll. The stream keeps what arrives until it is read.
+        let wakeUps = store.wakeUps()
         // Ready once the store is open: a database that is locked or unreachable now is waited out below,
         // with heartbeats, rather than failing start-up.
         status.report(.ready)
@@ -66,7 +69,7 @@ public final class Worker<Store: TaskStore>: Service {
             guard registered else { return }
             try await withThrowingTaskGroup(of: LoopEnd.self) { group in
                 group.addTask { try await self.claimLoop(); return .claimLoopFinished }
-                group.addTask { await self.forwardWakeUps(); return .helperFinished }
+                group.addTask { await self.forward(wakeUps); return .helperFinished }
                 group.addTask { await self.heartbeatLoop(); return .helperFinished }
                 group.addTask { await self.waitForGracefulTimeout(); return .gracefulTimeoutExpired }
                 while let end = try await group.next() {
@@ -95,8 +98,8 @@ public final class Worker<Store: TaskStore>: Service {
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)", "attempts": "\(finishedAttempts)"])
     }
 
-    private func forwardWakeUps() async {
-        for await _ in store.wakeUps() {
+    private func forward(_ wakeUps: AsyncStream<Void>) async {
+        for await _ in wakeUps {
             doorbell.ring()
         }
     }

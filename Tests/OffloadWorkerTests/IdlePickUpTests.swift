@@ -7,8 +7,9 @@ import Testing
 
 /// Does nothing: the pick-up is what these tests measure.
 private struct Nothing: BackgroundTask {
+    struct Arguments: Codable, Sendable { var padding: String }
     static let name = "test.nothing"
-    static func run(_ arguments: NoArguments, context: TaskContext) async throws -> NoOutput { NoOutput() }
+    static func run(_ arguments: Arguments, context: TaskContext) async throws -> NoOutput { NoOutput() }
 }
 
 @Suite("Idle pick-ups", .serialized)
@@ -33,7 +34,9 @@ struct IdlePickUpTests {
             for index in 0..<60 {
                 // Enqueues land at scattered moments of the worker's sleep, as a web app's do.
                 try await Task.sleep(for: .milliseconds(15 + (index * 7) % 50))
-                let id = try await app.enqueue(TaskRequest(taskName: Nothing.name, arguments: "{}")).id
+                // Every other commit is large (many WAL frames), as when an app enqueues in a transaction of its own.
+                let padding = String(repeating: "p", count: index.isMultiple(of: 2) ? 0 : 600_000)
+                let id = try await app.enqueue(TaskRequest(taskName: Nothing.name, arguments: try TaskJSON.encode(Nothing.Arguments(padding: padding)))).id
                 let record = try await waitFor("task \(index) (\(id)) to be picked up by its wake-up", timeout: .seconds(10), interval: .milliseconds(5)) {
                     let record = try app.record(id: id)
                     return record.status == .successful ? record : nil
@@ -44,6 +47,35 @@ struct IdlePickUpTests {
             print("idle pick-ups of \(sorted.count) tasks: median \(Int(sorted[sorted.count / 2] * 1000)) ms, slowest \(Int(sorted.last! * 1000)) ms")
             worker.requestStop()
             try await group.waitForAll()
+        }
+    }
+
+    /// The first enqueue may come the moment the worker is ready: the wake-up watch must be in place by then.
+    @Test("a task enqueued the moment a worker has registered is picked up on its wake-up, never on the safety poll")
+    func firstPickUpAfterStartFollowsTheEnqueue() async throws {
+        let directory = TemporaryDirectory("offload-first-pick-up")
+        let path = directory.file("tasks.sqlite3")
+        let app = try SQLiteTaskStore(path: path)
+        let registry = TaskRegistry()
+        registry.register(Nothing.self)
+        for round in 0..<60 {
+            var configuration = WorkerConfiguration(workerID: "worker-\(round)")
+            configuration.idlePollInterval = .seconds(600)
+            let worker = Worker(store: try SQLiteTaskStore(path: path), registry: registry, configuration: configuration)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                try await waitUntil("worker \(round) to register", interval: .milliseconds(1)) {
+                    try await app.workers().contains { $0.id == "worker-\(round)" }
+                }
+                // Scattered over the worker's first milliseconds: its first claim, its first sleep.
+                try await Task.sleep(for: .microseconds(round * 97 % 4000))
+                let id = try await app.enqueue(TaskRequest(taskName: Nothing.name, arguments: try TaskJSON.encode(Nothing.Arguments(padding: "")))).id
+                _ = try await waitFor("round \(round): task \(id) to be picked up by its wake-up", timeout: .seconds(10), interval: .milliseconds(5)) {
+                    try app.record(id: id).status == .successful ? true : nil
+                }
+                worker.requestStop()
+                try await group.waitForAll()
+            }
         }
     }
 }
