@@ -25,13 +25,18 @@ public final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when rung, after `timeout`, or when the calling task is cancelled.
-    public func wait(timeout: Duration) async {
-        if state.withLock({ state in defer { state.rung = false }; return state.rung }) { return }
-        await withTaskGroup(of: Void.self) { group in
+    /// Returns when rung, after `timeout`, or when the calling task is cancelled; `true` when it was rung
+    /// (or cancelled) before the timeout, `false` when the timeout ended the wait.
+    @discardableResult
+    public func wait(timeout: Duration) async -> Bool {
+        if state.withLock({ state in defer { state.rung = false }; return state.rung }) { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            // Returns whether the timeout ended the wait.
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                // Cancelled (the bell rang first): no ring, or the next wait would return at once.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return false }
                 self.ring()
+                return true
             }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
@@ -49,7 +54,10 @@ public final class Doorbell: Sendable {
                 self.ring()
             }
             group.cancelAll()
+            // A timer that fired just as the bell rang leaves one ring behind: it only costs one extra check.
+            var timedOut = false
+            for await fired in group { timedOut = timedOut || fired }
+            return !timedOut
         }
-        // The timer's ring may land after we woke for another reason; it only costs one extra check.
     }
 }

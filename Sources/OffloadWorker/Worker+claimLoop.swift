@@ -106,17 +106,33 @@ extension Worker {
     /// Sleeps until the store signals a change, a delayed task comes due, or a stop is asked for;
     /// a wake-up with nothing ready (often our own commit) goes back to sleep after a cheap read,
     /// unless the store's wake-ups mean work (``TaskStore/claimsOnWakeUp``): then the claim is the read.
+    ///
+    /// A wake-up can come before the commit that caused it is visible: SQLite writes a commit's WAL frames
+    /// (the write the watch sees), syncs them (with `synchronous=FULL`, milliseconds), and only then publishes
+    /// the commit in the shared-memory index, which no watch sees. So a wake-up that finds nothing is
+    /// followed by a few more looks, 1, 4, 16, 64 and 256 ms later, until the commit shows or a new
+    /// wake-up comes; without them such a task would wait for the next commit or the safety poll.
     private func waitForReadyTask() async {
+        var followUp: Duration?
         while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
-            var timeout = configuration.idlePollInterval
+            var timeout = followUp.map { min($0, configuration.idlePollInterval) } ?? configuration.idlePollInterval
             if let next = try? await store.nextRunAfter(in: configuration.queues) {
                 let untilDue = next.timeIntervalSinceNow
                 if untilDue <= 0 { return }
-                timeout = min(timeout, .milliseconds(Int64(untilDue * 1000) + 1))
+                timeout = min(timeout, .milliseconds(Int64(min(untilDue, 86_400) * 1000) + 1))
             }
-            await doorbell.wait(timeout: timeout)
+            let rung = await doorbell.wait(timeout: timeout)
             if store.claimsOnWakeUp { return }
             if (try? await store.hasReadyTask(in: configuration.queues, at: Date())) != false { return }
+            followUp = rung ? Self.firstFollowUp : followUp.flatMap(Self.nextFollowUp)
         }
+    }
+
+    private static var firstFollowUp: Duration { .milliseconds(1) }
+
+    /// The next look after `previous`, four times later, until the commit that rang must long be visible.
+    private static func nextFollowUp(after previous: Duration) -> Duration? {
+        let next = previous * 4
+        return next <= .milliseconds(256) ? next : nil
     }
 }
