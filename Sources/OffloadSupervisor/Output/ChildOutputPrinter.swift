@@ -20,10 +20,12 @@ final class ChildOutputPrinter: Sendable {
     func print(_ line: String, from label: String, pid: pid_t, index: Int, toStandardError: Bool) {
         let prefix = "[\(label) \(pid)]"
         let styled = colored ? "\u{1B}[\(Self.colors[index % Self.colors.count])m\(prefix)\u{1B}[0m" : prefix
-        let text = styled + " " + line + "\n"
+        // The line is the worker's (or its tasks'): escaped, so it cannot drive the terminal or fake a line.
+        let text = styled + " " + TerminalSafe.escape(line) + "\n"
         lock.withLock { _ in
             let handle = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
-            handle.write(Data(text.utf8))
+            // A closed stdout (`supervisor | head`) costs the line, not the supervisor.
+            try? handle.write(contentsOf: Data(text.utf8))
         }
     }
 
