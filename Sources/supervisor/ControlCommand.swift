@@ -30,13 +30,7 @@ struct ControlCommand: AsyncParsableCommand {
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
-        let file: ConfigurationFile
-        do {
-            file = try (config ?? environment["OFFLOAD_CONFIG"]).map { try ConfigurationFile(contentsOf: $0) } ?? .empty()
-        } catch let error as ConfigurationError {
-            printError("supervisor ctl: \(error)")
-            throw SupervisorExit.code(for: error)
-        }
+        let file = try configurationFile(environment: environment)
         let databasePath = database ?? file.string(for: "database", environment: environment) ?? "offload.sqlite3"
         let socket = controlSocket ?? file.string(for: "control-socket", environment: environment)
             ?? SupervisorSettings.defaultControlSocket(database: databasePath, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
@@ -73,6 +67,19 @@ struct ControlCommand: AsyncParsableCommand {
             print(StatusTable.render(response))
         }
         if !response.ok { throw ExitCode(1) }
+    }
+
+    /// The supervisor's configuration file, to find its control socket; exits 78 if it is unusable.
+    private func configurationFile(environment: [String: String]) throws -> ConfigurationFile {
+        let choice: ConfigurationFileChoice
+        do {
+            choice = try ConfigurationFileChoice.locate(explicitPath: config, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            printError("supervisor ctl: \(error)")
+            throw SupervisorExit.code(for: error)
+        }
+        if let warning = choice.warning { printError("supervisor ctl: \(warning)") }
+        return choice.file
     }
 }
 

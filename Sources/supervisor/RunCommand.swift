@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Spawn and supervise workers (the default subcommand).",
         discussion: """
             Settings come from flags, then OFFLOAD_* environment variables, then the configuration file \
-            (--config, $OFFLOAD_CONFIG, or ./offload.conf if present), then built-in defaults. \
+            (--config, $OFFLOAD_CONFIG, or ./offload.conf if present and writable by this user only), then built-in defaults. \
             In a Swift package directory without --worker, the worker product is built with `swift build` \
             and development mode (rebuild on change) is on unless --no-reload.
             """)
@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = TerminalSafeLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = logLevel
             return handler
         }
@@ -98,7 +98,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let settings: SupervisorSettings
         do {
-            settings = try resolveSettings(environment: environment)
+            let choice = try ConfigurationFileChoice.locate(explicitPath: config, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
+            if let warning = choice.warning { logger.warning("\(warning)") }
+            logger.notice("\(choice.notice)")
+            settings = try resolveSettings(file: choice.file, environment: environment)
         } catch let error as ConfigurationError {
             logger.critical("\(error)")
             throw SupervisorExit.code(for: error)
@@ -118,7 +121,13 @@ struct RunCommand: AsyncParsableCommand {
         let flagsSnapshot = self
         let supervisor = Supervisor(
             configuration: settings.configuration, store: store, logger: logger,
-            reloadConfiguration: { try flagsSnapshot.resolveSettings(environment: environment).configuration })
+            reloadConfiguration: {
+                // The start-up environment: the database password was taken out of the live one once read.
+                let choice = try ConfigurationFileChoice.locate(explicitPath: flagsSnapshot.config, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
+                if let warning = choice.warning { logger.warning("\(warning)") }
+                logger.notice("\(choice.notice)")
+                return try flagsSnapshot.resolveSettings(file: choice.file, environment: environment).configuration
+            })
         do {
             if let reload = settings.reload {
                 try await DevelopmentMode(supervisor: supervisor, settings: reload, logger: logger).run()
@@ -134,16 +143,8 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func resolveSettings(environment: [String: String]) throws -> SupervisorSettings {
+    func resolveSettings(file: ConfigurationFile, environment: [String: String]) throws -> SupervisorSettings {
         let workingDirectory = FileManager.default.currentDirectoryPath
-        let file: ConfigurationFile
-        if let path = config ?? environment["OFFLOAD_CONFIG"] {
-            file = try ConfigurationFile(contentsOf: path)
-        } else if FileManager.default.fileExists(atPath: "offload.conf") {
-            file = try ConfigurationFile(contentsOf: "offload.conf")
-        } else {
-            file = .empty()
-        }
         var flags = SupervisorFlags()
         flags.queueSelection = queueName
         flags.database = database

@@ -12,13 +12,16 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// The kind of failure; new codes may be added, so switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: String {
-            case unreadableFile, invalidEncoding, malformedLine, unknownKey, duplicateKey, emptyValue, invalidValue
+            case unreadableFile, untrustedFile, invalidEncoding, malformedLine, unknownKey, duplicateKey, emptyValue, invalidValue
         }
         fileprivate let value: Value
         public var description: String { value.rawValue }
 
         /// The file could not be read (missing, permissions).
         public static let unreadableFile = Code(value: .unreadableFile)
+        /// The file could have been written by another user (it is theirs, or group- or world-writable), and it
+        /// names the program the supervisor runs: it is not read.
+        public static let untrustedFile = Code(value: .untrustedFile)
         /// A line is not valid UTF-8.
         public static let invalidEncoding = Code(value: .invalidEncoding)
         /// A line is neither blank, a comment, nor `key = value`.

@@ -32,7 +32,8 @@ final class ChildOutputPrinter: Sendable {
         let prefix = "[\(label) \(pid)]"
         let styled = colored ? "\u{1B}[\(Self.colors[index % Self.colors.count])m\(prefix)\u{1B}[0m" : prefix
         let writer = toStandardError ? OutputWriter.standardError : OutputWriter.standardOutput
-        if !writer.enqueue(styled + " " + Self.cut(line) + "\n", from: pid) {
+        // The line is the worker's (or its tasks'): escaped, so it cannot drive the terminal or fake a line.
+        if !writer.enqueue(styled + " " + Self.cut(TerminalSafe.escape(line)) + "\n", from: pid) {
             DropReporter.shared.remember(label, of: pid)
         }
     }

@@ -40,7 +40,8 @@ public enum TerminalSafe {
             .joined(separator: "\n" + indent)
     }
 
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether ``escape(_:)`` escapes `scalar`.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09: false
         case 0x00...0x1F, 0x7F...0x9F: true
