@@ -97,6 +97,14 @@ public final class SupervisorProcess: Sendable {
         log.contains { $0.contains(text) }
     }
 
+    /// Waits for a log line containing `text`. The log is read from the supervisor's pipes as it comes, so
+    /// it can lag behind what `ctl status` or the process's exit already show: assert on the log this way.
+    public func waitForLog(_ text: String, timeout: Duration = .seconds(20)) async throws {
+        try await explainingTimeout {
+            try await waitUntil("a log line containing \(text)", timeout: timeout) { logContains(text) }
+        }
+    }
+
     public func status() throws -> SupervisorStatus {
         let response = try ControlClient.send(.status, to: controlSocket)
         guard let status = response.status else { throw ControlSocketError("no status: \(response.message)") }

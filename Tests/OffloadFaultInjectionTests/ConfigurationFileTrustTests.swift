@@ -51,7 +51,7 @@ struct ConfigurationFileTrustTests {
         chmod(path, 0o600)
         let supervisor = try await SupervisorProcess.start(directory: directory)
         try await supervisor.waitUntilReady()
-        #expect(supervisor.logContains("configuration file: \(URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path)/offload.conf"), "\(supervisor.log.prefix(5))")
+        try await supervisor.waitForLog("configuration file: \(URL(fileURLWithPath: directory.path).resolvingSymlinksInPath().path)/offload.conf")
         #expect(await supervisor.stop() == .exited(0))
     }
 }

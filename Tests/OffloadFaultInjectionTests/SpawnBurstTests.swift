@@ -32,7 +32,7 @@ struct SpawnBurstTests {
         // One queue over the ceiling is refused as a bad flag value; several under it but over it together, by
         // the spawn limit. Both name the ceiling.
         #expect(exit == .exited(64), "a usage error")
-        #expect(supervisor.logContains("from 0 to \(SpawnLimits.maximumWorkers)"), "\(supervisor.log.suffix(5))")
+        try await supervisor.waitForLog("from 0 to \(SpawnLimits.maximumWorkers)")
         #expect(spawnCount() == 0)
         #expect(livePIDs(mentioning: supervisor.directory.path).isEmpty)
     }

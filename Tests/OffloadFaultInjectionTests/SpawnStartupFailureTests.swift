@@ -25,8 +25,10 @@ struct SpawnStartupFailureTests {
         }
         #expect(halted.contains("status \(status)"), "\(halted)")
         #expect(halted.contains(message), "\(halted)")
+        try await supervisor.explainingTimeout {
+            try await waitUntil("the halt to be logged with the worker's message") { supervisor.log.contains { $0.contains("halted") && $0.contains(message) } }
+        }
         #expect(supervisor.log.filter { $0.contains("spawned worker") }.count == 1, "one attempt, no retries: restarting cannot help")
-        try await waitUntil("the halt to be logged with the worker's message") { supervisor.log.contains { $0.contains("halted") && $0.contains(message) } }
         #expect(try supervisor.status().phase == "running")
 
         #expect(await supervisor.stop() == .exited(0))
