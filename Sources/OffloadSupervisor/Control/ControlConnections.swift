@@ -60,6 +60,4 @@ final class ControlConnections: Sendable {
             _ = Glibc.close(fd)
         }
     }
-
-    var count: Int { entries.withLock { $0.count } }
 }
