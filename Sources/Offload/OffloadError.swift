@@ -55,7 +55,7 @@ extension OffloadError {
         OffloadError(.unknownQueue, "Task \(task) targets queue \"\(queue)\", which backend \"\(backend)\" does not list (it lists: \(known.joined(separator: ", "))). Add the queue to the backend's queues or change the task's queueName.")
     }
     static func invalidOption(task: String, _ detail: String) -> Self {
-        OffloadError(.invalidOption, "Invalid option for task \(TaskNames.escaped(task)): \(detail).")
+        OffloadError(.invalidOption, "Invalid option for task \(TerminalSafe.escape(task)): \(detail).")
     }
     public static func unencodableArguments(task: String, _ underlying: any Error) -> Self {
         OffloadError(.unencodableArguments, "The arguments of task \(task) cannot be stored as JSON: \(underlying). Pass plain values (strings, numbers, arrays, dictionaries with string keys) and ids instead of objects; floats must be finite.")

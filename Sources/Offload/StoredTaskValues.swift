@@ -62,7 +62,7 @@ public enum StoredTaskValues {
 
     /// A stored value for a message: control characters escaped, cut to `limit` characters.
     public static func quoted(_ text: String, limit: Int = 60) -> String {
-        let escaped = TaskNames.escaped(text)
+        let escaped = TerminalSafe.escape(text)
         let cut = escaped.count > limit ? String(escaped.prefix(limit)) + "…" : escaped
         return "\"\(cut)\""
     }

@@ -22,23 +22,6 @@ public enum TaskNames {
         return nil
     }
 
-    /// `text` with every control, format and separator character written as an escape (`\n`, `\u{1B}`),
-    /// so that printing it can neither start a new line nor drive the terminal.
-    public static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnprintable) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where isUnprintable(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     /// Control (Cc), format (Cf: bidirectional overrides, zero-width characters) and line or paragraph
     /// separators: what can rearrange or hide output.
     static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {

@@ -41,7 +41,7 @@ public struct TaskOptions: Sendable, Equatable {
             throw .invalidOption(task: taskName, "priority \(priority) is outside \(Self.priorityRange.lowerBound)…\(Self.priorityRange.upperBound)")
         }
         guard !queueName.isEmpty, !queueName.contains(","), queueName != "*" else {
-            throw .invalidOption(task: taskName, "queue name \"\(TaskNames.escaped(queueName))\" must be non-empty and contain neither ',' nor be '*'")
+            throw .invalidOption(task: taskName, "queue name \"\(TerminalSafe.escape(queueName))\" must be non-empty and contain neither ',' nor be '*'")
         }
         if let problem = TaskNames.problem(with: queueName, kind: "queue name") {
             throw .invalidOption(task: taskName, problem)

@@ -47,7 +47,7 @@ extension PostgresTaskStore {
             try await connection.perform(PostgresQuery(unsafeSQL: "SELECT id FROM \(names.task) WHERE id = $1 FOR UPDATE", binds: bindings(id.rawValue)), logger: logger)
             let record = try await fetchRecord(id: id, on: connection)
             guard record.status == .failed else {
-                throw OffloadError(.notRetryable, "Task \(id) (\(TaskNames.escaped(record.taskName))) is \(record.status), not FAILED: only failed tasks can be retried.")
+                throw OffloadError(.notRetryable, "Task \(id) (\(TerminalSafe.escape(record.taskName))) is \(record.status), not FAILED: only failed tasks can be retried.")
             }
             // A manual retry grants a fresh set of attempts on top of those already made.
             try await connection.perform(PostgresQuery(unsafeSQL: """

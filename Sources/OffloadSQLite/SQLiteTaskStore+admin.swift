@@ -29,7 +29,7 @@ extension SQLiteTaskStore {
         try writeTransaction { db in
             let record = try fetchRecord(id: id, db: db)
             guard record.status == .failed else {
-                throw OffloadError(.notRetryable, "Task \(id) (\(TaskNames.escaped(record.taskName))) is \(record.status), not FAILED: only failed tasks can be retried.")
+                throw OffloadError(.notRetryable, "Task \(id) (\(TerminalSafe.escape(record.taskName))) is \(record.status), not FAILED: only failed tasks can be retried.")
             }
             // A manual retry grants a fresh set of attempts on top of those already made.
             try db.execute(sql: """

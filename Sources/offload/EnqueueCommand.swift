@@ -34,7 +34,7 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard TaskJSON.isObject(args) else {
-            throw ValidationError("--args must be a JSON object such as '{\"user_id\": 42}', not: \(TaskNames.escaped(args))")
+            throw ValidationError("--args must be a JSON object such as '{\"user_id\": 42}', not: \(TerminalSafe.escape(args))")
         }
         _ = try request()
     }

@@ -5,7 +5,7 @@ import Offload
 /// an escape code in a name or a message must not forge a row or drive the terminal.
 enum RecordFormatting {
     static func text(_ value: String) -> String {
-        TaskNames.escaped(value)
+        TerminalSafe.escape(value)
     }
 
     static func timestamp(_ date: Date?) -> String {

@@ -28,7 +28,13 @@ struct FateSupervisorKillTests {
                 try first.runs().contains("start slow") ? first.worker(running: ids[0]) : nil
             }
         }
-        #expect(try await first.store.records(matching: TaskFilter(status: .running, limit: 100)).count == ids.count, "the worker holds every task")
+        // How many it prefetches depends on the timings it learned; under load it may take a moment, and
+        // fewer than all. Any prefetched task beside the running one makes the point.
+        try await first.explainingTimeout {
+            try await waitUntil("the worker to hold prefetched tasks beside the slow one") {
+                try await first.store.records(matching: TaskFilter(status: .running, limit: 100)).count > 1
+            }
+        }
 
         first.signal(SIGKILL)
         _ = await first.process.waitForExit()

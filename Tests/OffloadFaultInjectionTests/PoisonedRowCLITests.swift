@@ -58,7 +58,7 @@ struct PoisonedRowCLITests {
         #expect(!list.standardOutput.contains("\u{1B}"), "no escape code reaches the terminal: \(list)")
         #expect(list.standardOutput.contains("\\n99"), "\(list)")
         let show = try OffloadCommandRun.run(["show", "\(id)", "--database", path])
-        #expect(!show.standardOutput.contains("\u{1B}") && show.standardOutput.contains("\\u{1B}[31mForged"), "\(show)")
+        #expect(!show.standardOutput.contains("\u{1B}") && show.standardOutput.contains("\\x1b[31mForged"), "\(show)")
         try store.pool.write { db in try db.execute(sql: "UPDATE offload_task SET status = 'FAILED' WHERE id = ?", arguments: [id.rawValue]) }
         let retry = try OffloadCommandRun.run(["retry", "\(id)", "--database", path])
         #expect(retry.exitStatus == 0 && !retry.standardOutput.contains("\u{1B}") && !retry.standardOutput.contains("\n99"), "\(retry)")

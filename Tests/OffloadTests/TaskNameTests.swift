@@ -37,7 +37,7 @@ struct TaskNameTests {
 
     @Test("escaping writes control characters out so printed text stays on its line")
     func escapingKeepsOneLine() {
-        #expect(TaskNames.escaped("a\nb\u{1B}[31mc\td") == "a\\nb\\u{1B}[31mc\\td")
-        #expect(TaskNames.escaped("plain.name") == "plain.name")
+        #expect(TerminalSafe.escape("a\nb\u{1B}[31mc\td") == "a\\nb\\x1b[31mc\td")
+        #expect(TerminalSafe.escape("plain.name") == "plain.name")
     }
 }

@@ -1,3 +1,4 @@
+import Offload
 import Foundation
 
 /// The text form of `supervisor ctl status`: the answer's message, a table of queues and one of workers.

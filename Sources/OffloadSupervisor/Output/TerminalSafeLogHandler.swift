@@ -1,3 +1,4 @@
+import Offload
 public import Logging
 
 /// A log handler that escapes control characters in every message and metadata value before another

@@ -1,4 +1,5 @@
 @testable import OffloadSupervisor
+import Offload
 import Testing
 
 @Suite("ctl status text output")

@@ -1,6 +1,7 @@
 import Logging
 import OffloadSupervisor
 import Synchronization
+import Offload
 import Testing
 
 /// What a ``RecordingLogHandler`` was asked to log.

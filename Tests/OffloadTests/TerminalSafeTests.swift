@@ -1,4 +1,5 @@
-import OffloadSupervisor
+
+import Offload
 import Testing
 
 @Suite("Escaping text from outside for terminals and logs")

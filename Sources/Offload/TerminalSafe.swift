@@ -9,8 +9,9 @@
 /// TerminalSafe.escape("done\n[supervisor] all good\u{1B}[2J")   // "done\\n[supervisor] all good\\x1b[2J"
 /// ```
 ///
-/// Escaped: C0 controls but tab, DEL, C1 controls (`U+0080`–`U+009F`, some terminals act on them), and the
-/// bidirectional overrides and isolates that can make text display in another order than it reads.
+/// Escaped: C0 controls but tab, DEL, C1 controls (`U+0080`–`U+009F`, some terminals act on them), the line
+/// and paragraph separators, and the bidirectional overrides and isolates that can make text display in
+/// another order than it reads. The admin CLI, the supervisor's log and `ctl` all print through this.
 public enum TerminalSafe {
     /// `text` on one line, every control character escaped (`\n`, `\r`, `\x1b`, `\u{202e}`).
     public static func escape(_ text: some StringProtocol) -> String {
@@ -45,7 +46,7 @@ public enum TerminalSafe {
         switch scalar.value {
         case 0x09: false
         case 0x00...0x1F, 0x7F...0x9F: true
-        case 0x202A...0x202E, 0x2066...0x2069: true
+        case 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
     }
