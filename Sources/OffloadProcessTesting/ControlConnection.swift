@@ -1,4 +1,5 @@
 import Foundation
+import OffloadSupervisor
 import Synchronization
 
 /// A raw connection to a control socket, for tests that misbehave as clients do: connect and say
@@ -17,11 +18,10 @@ public final class ControlConnection: Sendable {
     public static func open(_ path: String) -> ControlConnection? {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return nil }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
+        guard var (address, length) = try? UnixSocketAddress.make(path) else {
+            close(fd)
+            return nil
+        }
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
         guard connected == 0 else {
             close(fd)

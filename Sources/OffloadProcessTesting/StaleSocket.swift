@@ -1,4 +1,5 @@
 import Foundation
+import OffloadSupervisor
 
 /// A socket file nobody listens on: what a supervisor killed with SIGKILL leaves behind.
 public enum StaleSocket {
@@ -6,11 +7,7 @@ public enum StaleSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
+        var (address, length) = try UnixSocketAddress.make(path)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
         guard bound == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }

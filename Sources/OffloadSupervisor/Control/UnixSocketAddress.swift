@@ -1,8 +1,8 @@
 import Foundation
 
 /// Fills a `sockaddr_un` for a filesystem path, refusing paths longer than the kernel allows.
-enum UnixSocketAddress {
-    static func make(_ path: String) throws -> (sockaddr_un, socklen_t) {
+public enum UnixSocketAddress {
+    public static func make(_ path: String) throws -> (sockaddr_un, socklen_t) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
