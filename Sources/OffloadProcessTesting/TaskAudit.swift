@@ -34,7 +34,9 @@ public func auditWhenFinished(_ ids: [TaskResultID], in store: SQLiteTaskStore, 
     var last: TaskAudit?
     do {
         return try await waitFor("\(ids.count) tasks to finish", timeout: timeout, interval: .milliseconds(50)) {
-            let audit = try TaskAudit(ids, in: store)
+            // A row being settled may be unreadable for a moment (a poisoned row before its claim fails it):
+            // keep looking until the deadline; only a finished, readable set of rows is an audit.
+            guard let audit = try? TaskAudit(ids, in: store) else { return nil }
             last = audit
             return audit.unfinished.isEmpty ? audit : nil
         }

@@ -18,7 +18,7 @@ struct OutputFloodTests {
 
         let ids = try (0..<2).map { _ in try supervisor.enqueue("test.flood", arguments: #"{"megabytes": 64}"#) }
         let audit = try await auditWhenFinished(ids, in: supervisor.store, timeout: .seconds(120))
-        #expect(audit.records.allSatisfy { $0.status == .successful }, "\(audit)")
+        #expect(audit.records.allSatisfy { $0.status == .successful }, "\(audit); log: \(supervisor.log.filter { $0.contains("worker") && !$0.hasPrefix("[") }.suffix(12))")
         let peak = try memoryKiB("VmHWM", of: supervisor.process.pid)
         #expect(peak - baseline < 32 * 1024, "the supervisor grew from \(baseline) KiB to a peak of \(peak) KiB while 128 MiB went by")
         #expect(try supervisor.status().phase == "running")

@@ -22,7 +22,6 @@ extension Arbiter {
         case .started(let id, let timeout):
             let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
             worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
-            worker.recordStarted(TaskResultID(id))
         case .finished(let id):
             worker.running[TaskResultID(id)] = nil
             worker.tasksDone += 1

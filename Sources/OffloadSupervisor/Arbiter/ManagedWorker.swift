@@ -46,25 +46,10 @@ struct ManagedWorker {
     var state: State = .starting
     var lastHeartbeat: ContinuousClock.Instant
     var running: [TaskResultID: RunningTask] = [:]
-    /// Every attempt the worker reported starting, finished or not: a task it finished but whose
-    /// result it had not yet written when it died did run, so recovery must count that attempt.
-    private(set) var started: Set<TaskResultID> = []
-    /// Start order, to forget old attempts: a worker records results at least once per claim batch
-    /// (at most 64 tasks), so an attempt thousands of starts old is long recorded.
-    private(set) var startOrder: [TaskResultID] = []
     var tasksDone = 0
     var stopReason: StopReason?
 
     var label: String { "\(queue).\(index)" }
-
-    mutating func recordStarted(_ id: TaskResultID) {
-        started.insert(id)
-        startOrder.append(id)
-        if startOrder.count > 8192 {
-            for old in startOrder.prefix(4096) where running[old] == nil { started.remove(old) }
-            startOrder.removeFirst(4096)
-        }
-    }
 
     var isDraining: Bool {
         if case .draining = state { return true }

@@ -13,10 +13,7 @@ extension ConfigurationFile {
         do {
             read = try Self.readBytesAndOwnership(atPath: path)
         } catch {
-            throw ConfigurationError(
-                .unreadableFile,
-                "Cannot read the configuration file \(path): \(String(cString: strerror(error.code.rawValue))). Check the path given to --config and that the service's user may read it.",
-                path: path)
+            throw Self.unreadable(path, error)
         }
         if let reason = Self.untrustReason(owner: read.owner, mode: read.mode) {
             throw ConfigurationError(

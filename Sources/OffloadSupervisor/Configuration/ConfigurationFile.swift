@@ -76,12 +76,17 @@ public struct ConfigurationFile: Sendable, Equatable {
         do {
             bytes = try Self.readBytes(atPath: path)
         } catch {
-            throw ConfigurationError(
-                .unreadableFile,
-                "Cannot read the configuration file \(path): \(String(cString: strerror(error.code.rawValue))). Check the path given to --config and that the service's user may read it.",
-                path: path)
+            throw Self.unreadable(path, error)
         }
         try self.init(parsing: bytes, path: path)
+    }
+
+    /// The error for a configuration file that cannot be read.
+    static func unreadable(_ path: String, _ error: POSIXError) -> ConfigurationError {
+        ConfigurationError(
+            .unreadableFile,
+            "Cannot read the configuration file \(path): \(String(cString: strerror(error.code.rawValue))). Check the path given to --config and that the service's user may read it.",
+            path: path)
     }
 
     /// Parses configuration text; `path` is used in messages only.

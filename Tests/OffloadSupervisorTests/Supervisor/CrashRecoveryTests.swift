@@ -13,7 +13,8 @@ struct CrashRecoveryTests {
         let supervisor = try await SupervisorProcess.start()
         try await supervisor.waitUntilReady()
         let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "k"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
-        let victim = try await waitFor("the task to start") { try supervisor.worker(running: id) }
+        // Killed only once the task's body has begun (its first run-log line), not just reported started.
+        let victim = try await waitFor("the task to start") { supervisor.runs() == ["start k"] ? try supervisor.worker(running: id) : nil }
 
         kill(victim.pid, SIGKILL)
         let killedAt = ContinuousClock.now
@@ -177,6 +178,6 @@ struct CrashRecoveryTests {
         let supervisor = try await SupervisorProcess.start(directory: directory, worker: directory.file("no-such-worker"))
         let status = await supervisor.process.waitForExit()
         #expect(status == .exited(78), "a configuration error: EX_CONFIG")
-        #expect(supervisor.logContains("no-such-worker does not exist"))
+        try await supervisor.waitForLog("no-such-worker does not exist")
     }
 }
