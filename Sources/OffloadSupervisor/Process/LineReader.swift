@@ -14,6 +14,9 @@ import Glibc
 /// - Reading happens on a dispatch queue, never on a cooperative-pool thread.
 /// - Lines are split on `\n`; the `\n` and a `\r` before it are dropped. A last line without `\n` is
 ///   delivered at end-of-file. Invalid UTF-8 is repaired with U+FFFD rather than dropped.
+/// - With a `partialLineDelay`, a partial line is also delivered once the writer has been quiet that
+///   long: a prompt or a "waiting…" message without `\n` (SwiftPM's build-lock message) shows at once,
+///   not when the line ends. What follows it then arrives as another line.
 /// - A line longer than `maximumLineLength` bytes is cut into pieces of that size, so a child that
 ///   never writes a newline cannot make this process buffer without limit.
 /// - If the consumer stops iterating, the descriptor is still drained until end-of-file and the lines
@@ -26,17 +29,24 @@ public enum LineReader {
     /// - Parameters:
     ///   - bufferLimit: at most this many lines wait for the reader; later ones are dropped and counted
     ///     in `dropped` until it catches up. `nil`: every line waits, however many.
-    public static func lines(from descriptor: Int32, maximumLineLength: Int = 1 << 20, bufferLimit: Int? = nil, dropped: DroppedLineCounter? = nil) -> AsyncStream<String> {
+    ///   - partialLineDelay: deliver a partial line after the writer has been quiet this long; `nil` keeps
+    ///     it until its `\n` or end-of-file (a status pipe, whose lines must stay whole).
+    public static func lines(
+        from descriptor: Int32, maximumLineLength: Int = 1 << 20, bufferLimit: Int? = nil,
+        dropped: DroppedLineCounter? = nil, partialLineDelay: Duration? = nil
+    ) -> AsyncStream<String> {
         precondition(maximumLineLength > 0, "maximumLineLength must be positive")
         let policy: AsyncStream<String>.Continuation.BufferingPolicy = bufferLimit.map { .bufferingOldest(max(1, $0)) } ?? .unbounded
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: policy)
-        DescriptorLineSource.start(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped)
+        DescriptorLineSource.start(
+            descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation,
+            dropped: dropped, partialLineDelay: partialLineDelay)
         return stream
     }
 }
 
 /// The dispatch read source behind ``LineReader``; keeps itself alive until end-of-file.
-// @unchecked Sendable because `pending` and `chunk` are touched only from the source's event handler, which runs
+// @unchecked Sendable because `pending`, `chunk`, `readCount` and `finished` are touched only from the source's event handler, which runs
 // on one serial queue; the other stored properties are immutable or thread-safe (dispatch source, continuation).
 private final class DescriptorLineSource: @unchecked Sendable {
     private static let queue = DispatchQueue(label: "offload.line-reader")
@@ -47,17 +57,23 @@ private final class DescriptorLineSource: @unchecked Sendable {
     private let continuation: AsyncStream<String>.Continuation
     private let dropped: DroppedLineCounter?
     private let source: any DispatchSourceRead
+    private let partialLineDelay: Duration?
+    /// Counts reads that brought bytes, so a partial-line flush scheduled after one read knows whether
+    /// more came since (the writer was not quiet after all).
+    private var readCount = 0
+    private var finished = false
     /// Bytes read but not yet delivered: the start of a line whose `\n` has not arrived.
     private var pending: [UInt8] = []
     /// Reused for every `read`, so a status pipe's many small events allocate nothing.
     private var chunk = [UInt8](repeating: 0, count: chunkSize)
 
-    static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?) {
-        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped)
+    static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?, partialLineDelay: Duration?) {
+        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped, partialLineDelay: partialLineDelay)
     }
 
-    private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?) {
+    private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?, partialLineDelay: Duration?) {
         self.descriptor = descriptor
+        self.partialLineDelay = partialLineDelay
         self.maximumLineLength = maximumLineLength
         self.continuation = continuation
         self.dropped = dropped
@@ -74,12 +90,14 @@ private final class DescriptorLineSource: @unchecked Sendable {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
+                readCount &+= 1
                 let alreadyScanned = pending.count
                 pending.append(contentsOf: chunk[0..<count])
                 deliverCompleteLines(scanningFrom: alreadyScanned)
             } else if count == -1, errno == EINTR {
                 continue
             } else if count == -1, errno == EAGAIN || errno == EWOULDBLOCK {
+                schedulePartialLineFlush()
                 return
             } else {
                 // 0 is end-of-file; any other error (EIO, EBADF) ends the stream the same way.
@@ -107,6 +125,21 @@ private final class DescriptorLineSource: @unchecked Sendable {
         pending.removeFirst(lineStart)
     }
 
+    /// Once everything available is read: if a partial line waits, deliver it after `partialLineDelay`
+    /// unless more bytes come first (the read after them schedules its own flush).
+    private func schedulePartialLineFlush() {
+        guard let delay = partialLineDelay, !pending.isEmpty else { return }
+        let readsSoFar = readCount
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let wait = nanoseconds.overflow ? Int.max : nanoseconds.partialValue &+ Int(attoseconds / 1_000_000_000)
+        Self.queue.asyncAfter(deadline: .now() + .nanoseconds(max(0, wait))) { [self] in
+            guard !finished, readCount == readsSoFar, !pending.isEmpty else { return }
+            deliver(pending[...])
+            pending = []
+        }
+    }
+
     private func deliver(_ bytes: ArraySlice<UInt8>) {
         let line = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes
         if case .dropped = continuation.yield(String(decoding: line, as: UTF8.self)) {
@@ -115,6 +148,7 @@ private final class DescriptorLineSource: @unchecked Sendable {
     }
 
     private func finish() {
+        finished = true
         if !pending.isEmpty {
             deliver(pending[...])
             pending = []

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Builds the worker product of a Swift package with `swift build`, as development mode does on each change.
 ///
@@ -26,20 +27,73 @@ public struct PackageBuilder: Sendable {
     /// Where the built product lands.
     public var productPath: String { packagePath + "/.build/debug/" + product }
 
-    /// Runs the build to its end. `onLockWait` is called once if SwiftPM says it waits for another
-    /// process's build lock, so the caller can say so instead of looking hung.
+    /// How long the build may be silent in the middle of a line before the partial line is shown:
+    /// SwiftPM writes its build-lock message without a newline, then waits, possibly for minutes.
+    public static let partialLineDelay: Duration = .milliseconds(300)
+
+    /// Runs the build to its end. `onLockWait` is called once, as soon as SwiftPM says it waits for
+    /// another process's build lock, so the caller can say so instead of looking hung.
+    ///
+    /// If the calling task is cancelled, `swift build` gets SIGINT (it stops its compiler jobs as on
+    /// Ctrl-C); the build is still waited for, so no process is left behind, then `CancellationError` is thrown.
     public func build(onLockWait: @Sendable () -> Void = {}) async throws -> BuildResult {
         let clock = ContinuousClock()
         let start = clock.now
         var reportedLockWait = false
-        let request = SpawnRequest(executable: swiftExecutable, arguments: arguments, workingDirectory: packagePath)
-        let (status, output) = try await runToCompletion(request) { line in
+        let (status, output) = try await runShowingPartialLines { line in
             if !reportedLockWait, Self.isLockWait(line.text) {
                 reportedLockWait = true
                 onLockWait()
             }
         }
         return BuildResult(status: status, duration: clock.now - start, output: output)
+    }
+
+    /// `runToCompletion`, except that the output is read with ``partialLineDelay``: the lock message has
+    /// no `\n`, and waiting for one showed it only when the other build ended (issue 12, item 10).
+    private func runShowingPartialLines(onOutputLine: (OutputLine) -> Void) async throws -> (status: ExitStatus, output: [OutputLine]) {
+        let standardOutput = try FileDescriptorPipe()
+        let standardError: FileDescriptorPipe
+        do { standardError = try FileDescriptorPipe() } catch {
+            close(standardOutput.readEnd); close(standardOutput.writeEnd)
+            throw error
+        }
+        let request = SpawnRequest(
+            executable: swiftExecutable, arguments: arguments, workingDirectory: packagePath,
+            output: .descriptors(standardOutput: standardOutput.writeEnd, standardError: standardError.writeEnd))
+        let child: ChildProcess
+        do {
+            child = try await ChildProcess.spawn(request)
+        } catch {
+            for descriptor in [standardOutput.readEnd, standardOutput.writeEnd, standardError.readEnd, standardError.writeEnd] { close(descriptor) }
+            throw error
+        }
+        // The child has its copies: ours must go, or the pipes never reach end-of-file.
+        close(standardOutput.writeEnd)
+        close(standardError.writeEnd)
+        let outputLines = LineReader.lines(from: standardOutput.readEnd, partialLineDelay: Self.partialLineDelay)
+        let errorLines = LineReader.lines(from: standardError.readEnd, partialLineDelay: Self.partialLineDelay)
+        return try await withTaskCancellationHandler {
+            let (merged, continuation) = AsyncStream.makeStream(of: OutputLine.self)
+            async let forwarding: Void = {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { for await text in outputLines { continuation.yield(OutputLine(.standardOutput, text)) } }
+                    group.addTask { for await text in errorLines { continuation.yield(OutputLine(.standardError, text)) } }
+                }
+                continuation.finish()
+            }()
+            var output: [OutputLine] = []
+            for await line in merged {
+                output.append(line)
+                onOutputLine(line)
+            }
+            await forwarding
+            let status = await child.waitForExit()
+            try Task.checkCancellation()
+            return (status, output)
+        } onCancel: {
+            _ = child.send(SIGINT)
+        }
     }
 
     /// SwiftPM's message when another `swift` command holds `.build`.
