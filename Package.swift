@@ -22,6 +22,12 @@ let package = Package(
         .executable(name: "offload-benchmark-worker", targets: ["OffloadBenchmarkWorker"]),
         .executable(name: "offload-benchmark-postgres-worker", targets: ["OffloadBenchmarkPostgresWorker"]),
     ],
+    // PostgreSQL is opt-in: without it, `supervisor`, `offload` and a SQLite worker build without postgres-nio,
+    // SwiftNIO and BoringSSL (docs/performance.md, "Clean builds for a SQLite-only package"). Turn it on in
+    // the dependency, `.package(url: …, from: …, traits: ["PostgreSQL"])`, or with `swift build --traits PostgreSQL`.
+    traits: [
+        .trait(name: "PostgreSQL", description: "Lets --database take a postgres:// URL in supervisor, offload and workers that open their store with OffloadStores."),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,10 +58,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
-        // Opens the store a `--database` value names: a SQLite path, or a postgres:// URL. Used by executables only.
+        // Opens the store a `--database` value names: a SQLite path, or a postgres:// URL (with the PostgreSQL
+        // trait; without it such a URL is refused). Used by executables only.
         .target(
             name: "OffloadStores",
-            dependencies: ["Offload", "OffloadSQLite", "OffloadPostgres"],
+            dependencies: [
+                "Offload", "OffloadSQLite",
+                .target(name: "OffloadPostgres", condition: .when(traits: ["PostgreSQL"])),
+            ],
             swiftSettings: strictSettings),
 
         // C shims for libc calls Swift cannot make (variadic prctl).

@@ -106,6 +106,13 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("\(error)")
             throw SupervisorExit.code(for: error)
         }
+        // Before any build or child: a URL this build cannot open is a configuration error, not a file name.
+        do {
+            try TaskStoreLocation.checkSupported(settings.configuration.database)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(SupervisorExit.configuration)
+        }
         let store: any TaskStore
         do {
             if case .product(let product, let packagePath) = settings.workerSource {
