@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Path of the worker executable.")
     var worker: String?
 
-    @Option(name: .long, help: "In a Swift package: the worker product to build and run (default example-worker).")
+    @Option(name: .long, help: "In a Swift package: the worker product to build and run (default: the package's only executable that depends on OffloadWorker).")
     var workerProduct: String?
 
     @Option(name: .long, help: "The Swift package directory (default: the current directory).")
@@ -72,6 +72,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Watch the package's sources and rebuild the worker on change (development).")
     var reload: Bool?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Development mode: also watch this path (repeat, or a comma list; relative to the package).",
+        discussion: "Replaces OFFLOAD_WATCH and `watch =` when given. The worker product's own sources, its local path packages' and Package.swift are always watched."))
+    var watch: [String] = []
+
     @Option(name: .long, help: "Colour worker output prefixes: auto, always, never.")
     var logColor: String?
 
@@ -97,14 +102,20 @@ struct RunCommand: AsyncParsableCommand {
             logger.warning("--database holds a password, which every user of this host can read in ps: use OFFLOAD_DATABASE_PASSWORD_FILE or PGPASSWORD instead (docs/postgres.md)")
         }
         let settings: SupervisorSettings
+        let defaultProduct: String?
         do {
             let choice = try ConfigurationFileChoice.locate(explicitPath: config, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
             if let warning = choice.warning { logger.warning("\(warning)") }
             logger.notice("\(choice.notice)")
-            settings = try resolveSettings(file: choice.file, environment: environment)
+            defaultProduct = try await defaultWorkerProduct(file: choice.file, environment: environment)
+            if let defaultProduct { logger.notice("worker product: \(defaultProduct) (the package's only executable that depends on OffloadWorker)") }
+            settings = try resolveSettings(file: choice.file, environment: environment, defaultWorkerProduct: defaultProduct)
         } catch let error as ConfigurationError {
             logger.critical("\(error)")
             throw SupervisorExit.code(for: error)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
         }
         // Before any build or child: a URL this build cannot open is a configuration error, not a file name.
         do {
@@ -133,7 +144,7 @@ struct RunCommand: AsyncParsableCommand {
                 let choice = try ConfigurationFileChoice.locate(explicitPath: flagsSnapshot.config, environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
                 if let warning = choice.warning { logger.warning("\(warning)") }
                 logger.notice("\(choice.notice)")
-                return try flagsSnapshot.resolveSettings(file: choice.file, environment: environment).configuration
+                return try flagsSnapshot.resolveSettings(file: choice.file, environment: environment, defaultWorkerProduct: defaultProduct).configuration
             })
         do {
             if let reload = settings.reload {
@@ -150,13 +161,13 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func resolveSettings(file: ConfigurationFile, environment: [String: String]) throws -> SupervisorSettings {
+    func resolveSettings(file: ConfigurationFile, environment: [String: String], defaultWorkerProduct: String?) throws -> SupervisorSettings {
         let workingDirectory = FileManager.default.currentDirectoryPath
         var flags = SupervisorFlags()
         flags.queueSelection = queueName
         flags.database = database
         flags.worker = worker
-        flags.workerProduct = workerProduct
+        flags.workerProduct = workerProduct ?? defaultWorkerProduct
         flags.packagePath = packagePath
         flags.queues = queues
         flags.workers = workers
@@ -172,6 +183,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.reload = reload
         flags.logColor = logColor
         var settings = try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)
+        try applyWatchFlag(to: &settings)
         // Workers get the URL without its password (their arguments show in `ps`), the password in their environment.
         let handOff = TaskStoreLocation.handOff(settings.configuration.database, environment: environment)
         settings.configuration.database = handOff.database

@@ -20,11 +20,11 @@ public struct DevelopmentMode: Sendable {
 
     public func run() async throws {
         let builder = try PackageBuilder(packagePath: settings.packagePath, product: settings.product)
-        let watcher = try SourceWatcher(.package(
-            at: settings.packagePath, extraPaths: settings.extraWatchPaths,
-            ignoredPatterns: WatchFilter.defaultIgnoredPatterns + settings.extraIgnoredPatterns))
+        let roots = await watchRoots() + settings.extraWatchPaths
+        let watcher = try SourceWatcher(SourceWatcherConfiguration(
+            roots: roots, ignoredPatterns: WatchFilter.defaultIgnoredPatterns + settings.extraIgnoredPatterns))
         defer { watcher.stop() }
-        logger.notice("development mode: watching \(settings.packagePath)/Sources and Package.swift; rebuilding \(settings.product) on change")
+        logger.notice("development mode: watching \(roots.joined(separator: ", ")); rebuilding \(settings.product) on change")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await supervisor.run() }
             group.addTask {
@@ -35,6 +35,18 @@ public struct DevelopmentMode: Sendable {
             // The supervisor returning (a stop signal) ends development mode.
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// What the worker product is built from (``WorkerWatchRoots``). If the manifest cannot be read,
+    /// the package's `Sources/` and `Package.swift`, with a warning saying why.
+    func watchRoots() async -> [String] {
+        do {
+            let manifest = try await PackageManifest.load(packagePath: settings.packagePath)
+            return try await WorkerWatchRoots.roots(product: settings.product, in: manifest)
+        } catch {
+            logger.warning("cannot tell which sources \(settings.product) is built from, so watching all of \(settings.packagePath)/Sources: \(error)")
+            return SourceWatcherConfiguration.package(at: settings.packagePath).roots
         }
     }
 

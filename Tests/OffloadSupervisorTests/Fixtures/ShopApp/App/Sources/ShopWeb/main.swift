@@ -1,0 +1,3 @@
+import ShopTasks
+
+print("the web app would enqueue ChargeOrder here")

@@ -1,0 +1,1 @@
+public let extrasVersion = 1
