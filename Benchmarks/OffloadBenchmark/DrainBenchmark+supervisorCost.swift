@@ -17,9 +17,10 @@ extension DrainBenchmark {
         let ratios = zip(withSupervisor, without).map { $0.rate / $1.rate }.sorted()
         let median = ratios[ratios.count / 2]
         let slower = 1 - median
+        let verdict = slower >= 0 ? "\(String(format: "%.1f", slower * 100)) % slower" : "no slower: \(String(format: "%.1f", -slower * 100)) % faster, within the noise"
         report.add(Figure(
             section: section, name: "\(workers) workers: supervised / standalone", value: median, unit: "ratio",
-            display: "\(String(format: "%.3f", median)) (\(String(format: "%.1f", slower * 100)) % slower; pairs \(ratios.map { String(format: "%.3f", $0) }.joined(separator: ", ")))",
+            display: "\(String(format: "%.3f", median)) (\(verdict); pairs \(ratios.map { String(format: "%.3f", $0) }.joined(separator: ", ")))",
             target: "≥ \(String(format: "%.2f", 1 - supervisorCostTarget))", met: median >= 1 - supervisorCostTarget,
             note: "median of the per-pair ratios, each supervised drain against the standalone drain that followed it"))
     }
