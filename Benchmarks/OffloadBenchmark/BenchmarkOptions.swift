@@ -37,7 +37,13 @@ struct BenchmarkOptions {
     }
 
     /// Counts for a full run, or a quick one.
-    var counts: Counts { quick ? .quick : .full }
+    var counts: Counts {
+        var counts = quick ? Counts.quick : Counts.full
+        if let drainWorkers { counts.drainWorkers = drainWorkers }
+        return counts
+    }
+    /// `--drain-workers`: part 3 with only these worker counts.
+    var drainWorkers: [Int]?
 
     struct Counts {
         /// Single-row writes, raw and through the store each (part 1 and part 2 one by one).
@@ -73,7 +79,7 @@ struct BenchmarkOptions {
 
     static let usage = """
         usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
-                                 [--only limit,enqueue,drain,idle,scale,postgres]
+                                 [--only limit,enqueue,drain,idle,scale,postgres] [--drain-workers 2,4]
                                  [--postgres-worker PATH --postgres URL [--postgres-data-directory DIR] | --no-postgres | --postgres-skipped REASON]
         Run it through Benchmarks/run, which builds everything in release mode first and starts a PostgreSQL server.
         """
@@ -91,7 +97,7 @@ struct BenchmarkOptions {
             case "--no-postgres":
                 noPostgres = true
             case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only",
-                 "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory":
+                 "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory", "--drain-workers":
                 guard index + 1 < arguments.count else { throw UsageError("\(argument) needs a value") }
                 values[argument] = arguments[index + 1]
                 index += 1
@@ -132,6 +138,12 @@ struct BenchmarkOptions {
                 }
                 options.parts.insert(part)
             }
+        }
+        if let list = values["--drain-workers"] {
+            // Part 3 with only these worker counts: for profiling one of them.
+            let counts = list.split(separator: ",").map { Int($0) }
+            guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw UsageError("--drain-workers needs positive counts, such as 2 or 1,2") }
+            options.drainWorkers = counts.compactMap(\.self)
         }
         return options
     }

@@ -33,9 +33,15 @@ struct DrainBenchmark {
         var results = Results()
         for workers in options.counts.drainWorkers {
             var runs: [DrainRun] = []
+            var standaloneRuns: [DrainRun] = []
             for repetition in 0..<repetitions {
                 let database = try SQLiteScratchStore(directory: options.directory, name: "drain-\(workers)-\(repetition)", worker: options.worker)
                 runs.append(try await DrainRun.measure(database, options: options, workers: workers, count: count))
+                // The same workers without the supervisor, right after: what the supervisor costs, same run.
+                if workers == Self.targetWorkers {
+                    let alone = try SQLiteScratchStore(directory: options.directory, name: "drain-\(workers)-alone-\(repetition)", worker: options.worker)
+                    standaloneRuns.append(try await DrainRun.measureWithoutSupervisor(alone, options: options, workers: workers, count: count))
+                }
             }
             let (median, display) = DrainRun.median(of: runs)
             let isTarget = workers == Self.targetWorkers
@@ -49,6 +55,7 @@ struct DrainBenchmark {
             results.medianRates[workers] = median.rate
             if isTarget {
                 results.footprint = runs.last?.footprint
+                Self.reportSupervisorCost(withSupervisor: runs, without: standaloneRuns, workers: workers, count: count, report: report)
             }
         }
         return results

@@ -17,33 +17,44 @@ struct DrainRun {
     var serverCPU: Double?
     var footprint: ProcessFootprint
 
-    /// Runs the drain on `database` and removes it afterwards, whatever happens.
+    /// Runs the drain on `database` under a supervisor and removes it afterwards, whatever happens.
     static func measure(_ database: some ScratchTaskStore, options: BenchmarkOptions, workers: Int, count: Int) async throws -> DrainRun {
         try await SupervisorSession.with(options: options, database: database, workers: workers) { session in
-            // Let every worker reach its idle wait, as in production between bursts, and write back
-            // what earlier parts left dirty so that the kernel's flushing does not compete with the drain.
-            sync()
-            try await Task.sleep(for: .milliseconds(500))
-            let workerPIDs = try await session.workerPIDs()
-            let supervisorPID = session.process.pid
-            let before = workerPIDs.map(ProcessSample.read)
-            let supervisorBefore = ProcessSample.read(pid: supervisorPID)
-            let serverBefore = await database.serverCPU()
-            _ = try await session.store.enqueue(batch: (0..<count).map(EnqueueBenchmark.echoRequest))
-            let committedAt = Date()
-            try await session.waitUntilSuccessful(count, timeout: .seconds(600))
-            let after = workerPIDs.map(ProcessSample.read)
-            let supervisorAfter = ProcessSample.read(pid: supervisorPID)
-            let serverAfter = await database.serverCPU()
-            let statistics = try await DrainStatistics.read(from: session.store, count: count, committedAt: committedAt)
-            return DrainRun(
-                rate: Double(count) / statistics.seconds,
-                statistics: statistics,
-                workerCPU: zip(before, after).map { ($1?.cpuSeconds ?? 0) - ($0?.cpuSeconds ?? 0) }.reduce(0, +),
-                supervisorCPU: (supervisorAfter?.cpuSeconds ?? 0) - (supervisorBefore?.cpuSeconds ?? 0),
-                serverCPU: serverBefore.flatMap { before in serverAfter?.spent(since: before) },
-                footprint: ProcessFootprint(supervisor: supervisorAfter, worker: after.first ?? nil))
+            try await measure(on: session, count: count)
         }
+    }
+
+    /// The same drain with the same workers and no supervisor (``StandaloneWorkers``).
+    static func measureWithoutSupervisor(_ database: some ScratchTaskStore, options: BenchmarkOptions, workers: Int, count: Int) async throws -> DrainRun {
+        try await StandaloneWorkers.with(options: options, database: database, workers: workers) { session in
+            try await measure(on: session, count: count)
+        }
+    }
+
+    private static func measure(on session: some DrainProcesses, count: Int) async throws -> DrainRun {
+        // Let every worker reach its idle wait, as in production between bursts, and write back
+        // what earlier parts left dirty so that the kernel's flushing does not compete with the drain.
+        sync()
+        try await Task.sleep(for: .milliseconds(500))
+        let workerPIDs = try await session.workerPIDs()
+        let supervisorPID = session.supervisorPID
+        let before = workerPIDs.map(ProcessSample.read)
+        let supervisorBefore = supervisorPID.flatMap(ProcessSample.read)
+        let serverBefore = await session.database.serverCPU()
+        _ = try await session.database.store.enqueue(batch: (0..<count).map(EnqueueBenchmark.echoRequest))
+        let committedAt = Date()
+        try await session.waitUntilSuccessful(count, timeout: .seconds(600), interval: .milliseconds(100))
+        let after = workerPIDs.map(ProcessSample.read)
+        let supervisorAfter = supervisorPID.flatMap(ProcessSample.read)
+        let serverAfter = await session.database.serverCPU()
+        let statistics = try await DrainStatistics.read(from: session.database.store, count: count, committedAt: committedAt)
+        return DrainRun(
+            rate: Double(count) / statistics.seconds,
+            statistics: statistics,
+            workerCPU: zip(before, after).map { ($1?.cpuSeconds ?? 0) - ($0?.cpuSeconds ?? 0) }.reduce(0, +),
+            supervisorCPU: (supervisorAfter?.cpuSeconds ?? 0) - (supervisorBefore?.cpuSeconds ?? 0),
+            serverCPU: serverBefore.flatMap { before in serverAfter?.spent(since: before) },
+            footprint: ProcessFootprint(supervisor: supervisorAfter, worker: after.first ?? nil))
     }
 
     /// "CPU per task: workers 35 µs, supervisor 30 µs" (and the server's, when known).

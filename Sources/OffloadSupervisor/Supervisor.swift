@@ -126,8 +126,8 @@ extension Arbiter {
     /// One event, then the checks that follow every event.
     func handle(_ event: SupervisorEvent, group: inout DiscardingTaskGroup) async {
         switch event {
-        case .worker(let serial, let workerEvent):
-            handle(workerEvent, from: serial)
+        case .worker(let serial, let workerEvents):
+            handle(workerEvents, from: serial)
         case .workerExited(let serial, let status):
             handleExit(of: serial, status: status, group: &group)
         case .signal(let signal):

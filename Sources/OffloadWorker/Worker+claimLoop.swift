@@ -17,12 +17,19 @@ extension Worker {
             while true {
                 let stopping = stopRequested.load(ordering: .relaxed) || Task.isCancelled
 
-                while running < configuration.concurrency, !stopping, !claimed.isEmpty {
-                    let task = claimed.removeFirst()
-                    running += 1
-                    attemptsBegun += 1
-                    begin(task, in: &group, clock: clock)
+                // Every task this turn can start, reported in one write before any of them runs.
+                let starting = stopping ? [] : claimed.prefix(max(0, configuration.concurrency - running))
+                if !starting.isEmpty {
+                    claimed.removeFirst(starting.count)
+                    status.report(starting.map { .started($0.id.rawValue, timeout: $0.timeout) })
+                    for task in starting {
+                        running += 1
+                        attemptsBegun += 1
+                        begin(task, in: &group, clock: clock)
+                    }
                 }
+                // A `finished` line held while waiting below went out with those `started` lines, or goes now.
+                status.flush()
 
                 // Record and claim together once the claimed tasks have all started.
                 if claimed.isEmpty, running < configuration.concurrency || !outcomes.isEmpty {
@@ -68,6 +75,9 @@ extension Worker {
                     continue
                 }
 
+                if running > 0 {
+                    status.holdFinishes()
+                }
                 if running > 0, let (outcome, duration) = await group.next() {
                     running -= 1
                     prefetch.record(duration)
@@ -81,9 +91,9 @@ extension Worker {
         }
     }
 
+    /// Starts `task`; its `started` line is already written.
     private func begin(_ task: ClaimedTask, in group: inout TaskGroup<(TaskOutcome, Duration)>, clock: ContinuousClock) {
         currentTasks.withLock { _ = $0.insert(task.id) }
-        status.report(.started(task.id.rawValue, timeout: task.timeout))
         group.addTask {
             let start = clock.now
             let result = await TaskExecution.run(task, registry: self.registry, workerID: self.configuration.workerID)
@@ -96,7 +106,7 @@ extension Worker {
     private func finish(_ task: ClaimedTask, outcome: TaskOutcome) {
         currentTasks.withLock { _ = $0.remove(task.id) }
         tasksDone.add(1, ordering: .relaxed)
-        status.report(.finished(task.id.rawValue))
+        status.reportFinished(task.id.rawValue, hasTimeLimit: task.timeout != nil)
         guard case .failed(let error, let retryAt) = outcome.result else { return }
         var metadata: Logger.Metadata = ["task": "\(task.taskName)", "id": "\(task.id)", "attempt": "\(task.attempt)"]
         if let retryAt { metadata["retry_at"] = "\(retryAt)" }

@@ -73,9 +73,11 @@ extension Arbiter {
         let tail = worker.stderrTail
         let stderrDrained = Doorbell()
         let statusDrained = Doorbell()
+        let statusPause = Self.statusReadPause
         group.addTask {
-            for await line in LineReader.lines(from: statusPipe) {
-                if let event = WorkerEvent(line: line) { events.yield(.worker(serial: serial, event)) }
+            for await lines in StatusPipeReader.batches(from: statusPipe, pause: statusPause) {
+                let batch = lines.compactMap(WorkerEvent.init(line:))
+                if !batch.isEmpty { events.yield(.worker(serial: serial, batch)) }
             }
             statusDrained.ring()
         }

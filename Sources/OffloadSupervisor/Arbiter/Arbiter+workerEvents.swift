@@ -4,31 +4,39 @@ import Offload
 import OffloadWorker
 
 extension Arbiter {
-    /// A status line from a worker: every line counts as a heartbeat.
-    func handle(_ event: WorkerEvent, from serial: Int) {
-        // Taken out and put back so the sets inside are mutated in place, not copied per line.
+    /// How long the supervisor leaves a worker's status pipe alone after reading lines from it: a busy worker's
+    /// `started` and `finished` lines are read in batches (``StatusPipeReader``), not one wake-up each.
+    static let statusReadPause = Duration.milliseconds(10)
+
+    /// The status lines a worker wrote since the last read, in order: every line counts as a heartbeat.
+    func handle(_ events: [WorkerEvent], from serial: Int) {
+        // Taken out and put back so the dictionary inside is mutated in place, not copied per line.
         guard var worker = workers.removeValue(forKey: serial) else { return }
         let now = ContinuousClock.now
         worker.lastHeartbeat = now
-        switch event {
-        case .ready:
-            if worker.state == .starting {
-                worker.state = .ready
-                queues[worker.queue]?.consecutiveStartupFailures = 0
-                logger.info("worker ready", metadata: metadata(worker).merging(["startup": "\((now - worker.spawnedAt).formatted)"]) { $1 })
+        var becameReady = false
+        for event in events {
+            switch event {
+            case .ready:
+                if worker.state == .starting {
+                    worker.state = .ready
+                    becameReady = true
+                    queues[worker.queue]?.consecutiveStartupFailures = 0
+                    logger.info("worker ready", metadata: metadata(worker).merging(["startup": "\((now - worker.spawnedAt).formatted)"]) { $1 })
+                }
+            case .heartbeat(let done):
+                worker.tasksDone = done
+            case .started(let id, let timeout):
+                let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
+                worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
+            case .finished(let id):
+                worker.running[TaskResultID(id)] = nil
+                worker.tasksDone += 1
+            case .draining:
+                break
             }
-        case .heartbeat(let done):
-            worker.tasksDone = done
-        case .started(let id, let timeout):
-            let deadline = timeout.map { now + $0 + configuration.timeoutGrace }
-            worker.running[TaskResultID(id)] = ManagedWorker.RunningTask(startedAt: now, hardDeadline: deadline, limit: timeout)
-        case .finished(let id):
-            worker.running[TaskResultID(id)] = nil
-            worker.tasksDone += 1
-        case .draining:
-            break
         }
         workers[serial] = worker
-        if case .ready = event { workerBecameReady(worker) }
+        if becameReady { workerBecameReady(worker) }
     }
 }

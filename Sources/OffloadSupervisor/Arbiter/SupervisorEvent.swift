@@ -3,8 +3,8 @@ import OffloadWorker
 
 /// Everything the supervision loop reacts to, funnelled into one stream so one loop owns all state.
 enum SupervisorEvent: Sendable {
-    /// A line a worker wrote on its status pipe.
-    case worker(serial: Int, WorkerEvent)
+    /// The lines a worker wrote on its status pipe since the last read, in order.
+    case worker(serial: Int, [WorkerEvent])
     /// A worker process ended; its stderr has been drained.
     case workerExited(serial: Int, ExitStatus)
     /// SIGTERM, SIGINT or SIGHUP.
