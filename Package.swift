@@ -197,5 +197,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
+        // The new user's path end to end (docs/getting-started.md): a package outside the repository that depends
+        // on this one by path, really built, run by the supervisor in development mode, then edited.
+        .testTarget(
+            name: "OffloadAdoptionTests",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
     ]
 )
