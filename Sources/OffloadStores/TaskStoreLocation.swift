@@ -30,6 +30,8 @@ public enum TaskStoreLocation {
             unsetenv(handedDownPasswordVariable)
             return try await PostgresTaskStore(url: database, environment: environment)
         }
+        var sqlite = sqlite
+        if let durability = try SQLiteStoreConfiguration.durability(fromEnvironment: environment) { sqlite.durability = durability }
         return try SQLiteTaskStore(path: database, configuration: sqlite)
     }
 
