@@ -54,6 +54,10 @@ struct BenchmarkMain {
         if parts.contains(.enqueue), let limits {
             try await EnqueueBenchmark(directory: options.directory, counts: options.counts).run(report: report, limits: limits)
         }
+        if parts.contains(.durability) {
+            try await GroupCommitBenchmark(directory: options.directory, writes: options.counts.limitWrites / 5).run(report: report)
+            try await DurabilityLatencyBenchmark(options: options).run(report: report)
+        }
         // What part 8 compares PostgreSQL with: the SQLite figures of this same run.
         var sqlite = PostgresBenchmark.SQLiteComparison()
         var afterDrain: ProcessFootprint?

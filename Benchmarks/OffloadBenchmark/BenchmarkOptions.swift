@@ -33,7 +33,7 @@ struct BenchmarkOptions {
     var parts: Set<Part> = Set(Part.allCases)
 
     enum Part: String, CaseIterable {
-        case limit, enqueue, drain, idle, scale, postgres
+        case limit, enqueue, durability, drain, idle, scale, postgres
     }
 
     /// Counts for a full run, or a quick one.
@@ -79,7 +79,7 @@ struct BenchmarkOptions {
 
     static let usage = """
         usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
-                                 [--only limit,enqueue,drain,idle,scale,postgres] [--drain-workers 2,4]
+                                 [--only limit,enqueue,durability,drain,idle,scale,postgres] [--drain-workers 2,4]
                                  [--postgres-worker PATH --postgres URL [--postgres-data-directory DIR] | --no-postgres | --postgres-skipped REASON]
         Run it through Benchmarks/run, which builds everything in release mode first and starts a PostgreSQL server.
         """

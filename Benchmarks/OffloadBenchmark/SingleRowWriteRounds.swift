@@ -54,7 +54,11 @@ struct SingleRowWriteRounds {
     private static func measureStore(directory: String, name: String, count: Int) throws -> Double {
         let database = try ScratchDatabase(directory: directory, name: name)
         defer { database.remove() }
-        let store = try database.openStore()
+        // The raw rounds run with synchronous=NORMAL: compare like with like (part 2b compares both durabilities).
+        var configuration = SQLiteStoreConfiguration()
+        configuration.watchesWAL = false
+        configuration.durability = .normal
+        let store = try SQLiteTaskStore(path: database.path, configuration: configuration)
         let request = EnqueueBenchmark.echoRequest(1)
         let clock = ContinuousClock()
         let start = clock.now

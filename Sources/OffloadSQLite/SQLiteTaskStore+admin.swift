@@ -26,7 +26,8 @@ extension SQLiteTaskStore {
     }
 
     public func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord {
-        try writeTransaction { db in
+        defer { CommitAnnouncement.announce(databaseAt: path) }
+        return try writeTransaction { db in
             let record = try fetchRecord(id: id, db: db)
             guard record.status == .failed else {
                 throw OffloadError(.notRetryable, "Task \(id) (\(TerminalSafe.escape(record.taskName))) is \(record.status), not FAILED: only failed tasks can be retried.")

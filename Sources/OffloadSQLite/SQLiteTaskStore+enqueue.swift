@@ -4,19 +4,45 @@ import Offload
 
 extension SQLiteTaskStore {
     public func enqueue(_ request: TaskRequest) throws -> TaskRecord {
-        try writeTransaction { db in try insert(request, db: db) }
+        defer { CommitAnnouncement.announce(databaseAt: path) }
+        return try writeTransaction(acknowledgingEnqueue: true) { db in try insert(request, db: db) }
     }
 
+    /// Stores the task and returns once its commit is as durable as ``SQLiteStoreConfiguration/durability`` says.
+    ///
+    /// Concurrent calls in one process share a transaction, and so one WAL sync (group commit): the first
+    /// commits at once, with no timer; those that arrive meanwhile commit together right after it. Each
+    /// request still succeeds or fails on its own: an invalid one is refused before it joins a batch,
+    /// and one the database refuses is rolled back to its savepoint without touching the others.
     public func enqueue(_ request: TaskRequest) async throws -> TaskRecord {
-        try writeTransaction { db in try insert(request, db: db) }
+        try validateForInsert(request)
+        return try await groupCommit.submit(request) { leader, takeQueued in
+            defer { CommitAnnouncement.announce(databaseAt: path) }
+            return try writeTransaction(acknowledgingEnqueue: true) { db in
+                // Taken with the write lock held, so the batch holds everything that arrived while waiting for it.
+                let requests = [leader] + takeQueued()
+                return requests.map { request in
+                    Result<TaskRecord, any Error> {
+                        var record: TaskRecord?
+                        try db.inSavepoint {
+                            record = try insert(request, db: db)
+                            return .commit
+                        }
+                        return record!
+                    }
+                }
+            }
+        }
     }
 
     /// Enqueues many tasks in one transaction: all are stored, or none.
     public func enqueue(batch requests: [TaskRequest]) throws -> [TaskRecord] {
-        try writeTransaction { db in try requests.map { try insert($0, db: db) } }
+        defer { CommitAnnouncement.announce(databaseAt: path) }
+        return try writeTransaction(acknowledgingEnqueue: true) { db in try requests.map { try insert($0, db: db) } }
     }
 
     /// Enqueues inside the caller's open write transaction: the task exists only if that transaction commits.
+    /// Its durability is the app's transaction's: the `synchronous` setting of the app's pool.
     ///
     /// ```swift
     /// try dbPool.write { db in
@@ -27,6 +53,8 @@ extension SQLiteTaskStore {
     public func enqueue(_ request: TaskRequest, in db: Database) throws -> TaskRecord {
         precondition(db.isInsideTransaction, "enqueue(_:in:) must run inside the app's write transaction (dbPool.write { db in … }).")
         try fileIdentity?.check(path: path)
+        let path = self.path
+        db.afterNextTransaction(onCommit: { _ in CommitAnnouncement.announce(databaseAt: path) })
         return try insert(request, db: db)
     }
 
@@ -39,10 +67,13 @@ extension SQLiteTaskStore {
         db.afterNextTransaction(onCommit: { db in
             do {
                 try self.fileIdentity?.check(path: self.path)
-                try db.inTransaction(.immediate) {
-                    _ = try self.insert(request, db: db)
-                    return .commit
+                try self.withDurability(self.configuration.durability, db: db) {
+                    try db.inTransaction(.immediate) {
+                        _ = try self.insert(request, db: db)
+                        return .commit
+                    }
                 }
+                CommitAnnouncement.announce(databaseAt: self.path)
             } catch {
                 onFailure(SQLiteErrorTranslation.translate(error, path: self.path))
             }
@@ -53,12 +84,17 @@ extension SQLiteTaskStore {
         FileHandle.standardError.write(Data("offload: a task deferred to after commit could not be enqueued: \(error)\n".utf8))
     }
 
-    func insert(_ request: TaskRequest, db: Database) throws -> TaskRecord {
+    /// The checks that need no database: a request that fails them never joins a shared batch.
+    func validateForInsert(_ request: TaskRequest) throws {
         try request.validate()
         let size = request.arguments.utf8.count
         guard size <= configuration.maximumArgumentsSize else {
             throw OffloadError.argumentsTooLarge(task: request.taskName, size: size, limit: configuration.maximumArgumentsSize)
         }
+    }
+
+    func insert(_ request: TaskRequest, db: Database) throws -> TaskRecord {
+        try validateForInsert(request)
         let now = Date()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,

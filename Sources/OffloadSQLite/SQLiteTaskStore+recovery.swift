@@ -5,6 +5,8 @@ import Offload
 extension SQLiteTaskStore {
     public func releaseUnstarted(_ ids: [TaskResultID], workerID: String) async throws {
         guard !ids.isEmpty else { return }
+        // Tasks go back to PENDING: wake the other idle workers once they are visible.
+        defer { CommitAnnouncement.announce(databaseAt: path) }
         try writeTransaction { db in
             for id in ids {
                 try releaseUnstarted(id, workerID: workerID, db: db)
@@ -25,7 +27,8 @@ extension SQLiteTaskStore {
     }
 
     public func recoverTasks(of loss: WorkerLoss, at now: Date) async throws -> [RecoveredTask] {
-        try writeTransaction { db in try recover(loss, now: now, db: db) }
+        defer { CommitAnnouncement.announce(databaseAt: path) }
+        return try writeTransaction { db in try recover(loss, now: now, db: db) }
     }
 
     func recover(_ loss: WorkerLoss, now: Date, db: Database) throws -> [RecoveredTask] {

@@ -9,9 +9,10 @@ import Offload
 /// TaskBackends.bootstrap(TaskBackends(["default": .init(store, queues: ["default", "email"])]))
 /// ```
 ///
-/// The file is created readable and writable by its owner only (0600), in WAL mode with
-/// `synchronous=NORMAL`: a commit survives a crash of the process, and the last commits before a
-/// power loss may be lost, the trade WAL makes for about six times the write rate of FULL.
+/// The file is created readable and writable by its owner only (0600), in WAL mode. An enqueue returns once
+/// its commit is synced to disk (``SQLiteDurability/full``, the default: concurrent enqueues share one sync);
+/// claims and results commit with `synchronous=NORMAL`, which survives a crash of the process, and whose
+/// loss on a power cut only runs a task again. ``SQLiteStoreConfiguration/durability`` chooses.
 ///
 /// An app that keeps its own data in the same database passes its `DatabasePool` to
 /// ``init(pool:configuration:)`` and enqueues inside its own transactions; see ``enqueue(_:in:)``.
@@ -23,6 +24,8 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     public let configuration: SQLiteStoreConfiguration
     /// The file the store opened; every write first checks that the path still names it.
     let fileIdentity: DatabaseFileIdentity?
+    /// Concurrent async enqueues share one transaction and one sync (``enqueue(_:)-(TaskRequest)``).
+    let groupCommit = GroupCommit<TaskRequest, TaskRecord>()
 
     /// Opens (creating if needed) the task database at `path` and brings its schema up to date.
     /// - Throws: ``OffloadError`` naming the path and what to do when the directory is missing,
@@ -40,7 +43,9 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
         grdb.readonly = configuration.readOnly
         grdb.label = "offload"
         grdb.prepareDatabase { db in
-            // Debian compiles SQLite with WAL defaulting to synchronous=FULL: NORMAL is the WAL trade-off we want.
+            // Debian compiles SQLite with WAL defaulting to synchronous=FULL. NORMAL is right for claims and
+            // results (a lost one re-runs a task); the commits that acknowledge an enqueue raise it to the
+            // configured durability (`SQLiteTaskStore+durability.swift`).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let pool: DatabasePool
@@ -69,16 +74,21 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so the write lock is taken up front
     /// and a busy database is waited for at the start instead of failing at commit.
-    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// `acknowledgingEnqueue` commits with the configured ``SQLiteStoreConfiguration/durability``;
+    /// every other write (claims, results, recovery) with the connection's own, NORMAL on a pool the store opened.
+    func writeTransaction<T>(acknowledgingEnqueue: Bool = false, _ body: (Database) throws -> T) throws -> T {
         try fileIdentity?.check(path: path)
         do {
             return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                try withDurability(acknowledgingEnqueue ? configuration.durability : nil, db: db) {
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    return result!
                 }
-                return result!
             }
         } catch {
             throw SQLiteErrorTranslation.translate(error, path: path)

@@ -6,6 +6,11 @@ import Foundation
 /// broker-free signal that tasks may have arrived: an idle worker sleeps in the kernel instead of
 /// polling. The directory is watched rather than the file, so the signal survives the WAL file being
 /// deleted and created again when the last connection closes.
+///
+/// `IN_MODIFY` comes when a commit's frames are written, before the commit is visible (with
+/// `synchronous=FULL`, before the sync that can take a second); `IN_ATTRIB` comes when a writer touches
+/// the WAL after its commit is visible (``CommitAnnouncement``). Both wake the worker: the first for
+/// writers that do not announce (an app's own transactions with `enqueue(_:in:)` announce; raw SQL does not).
 enum WALChangeMonitor {
     static func changes(ofDatabaseAt path: String) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -19,7 +24,7 @@ enum WALChangeMonitor {
             continuation.finish()
             return stream
         }
-        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO)
+        let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
             FileHandle.standardError.write(Data("offload: cannot watch \(directory) for changes (inotify_add_watch: \(String(cString: strerror(errno)))); falling back to polling\n".utf8))
             close(fd)

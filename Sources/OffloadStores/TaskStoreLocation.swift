@@ -66,6 +66,8 @@ public enum TaskStoreLocation {
             return try await PostgresTaskStore(url: database, environment: environment)
         }
         #endif
+        var sqlite = sqlite
+        if let durability = try SQLiteStoreConfiguration.durability(fromEnvironment: environment) { sqlite.durability = durability }
         return try SQLiteTaskStore(path: database, configuration: sqlite)
     }
 

@@ -1,0 +1,81 @@
+import Foundation
+import Offload
+import OffloadSQLite
+
+/// Part "durability": enqueue rates at both durabilities with 1, 8 and 64 concurrent enqueuers (group commit),
+/// each against the raw single-row commit rate at the same `synchronous` setting, measured in the same run.
+///
+/// At FULL every commit syncs the WAL, so one enqueuer is bound by the disk's sync rate; concurrent
+/// enqueuers share a transaction and its sync, so their rate should rise well above that bound (the target:
+/// 64 enqueuers ≥ 5× the raw single-row FULL rate).
+struct GroupCommitBenchmark {
+    static let section = "2b Enqueue by durability (group commit)"
+    static let enqueuerCounts = [1, 8, 64]
+
+    let directory: String
+    let writes: Int
+
+    func run(report: BenchmarkReport) async throws {
+        Console.line("\n[2b] Enqueue at FULL and NORMAL, 1/8/64 concurrent enqueuers")
+        for durability in [SQLiteDurability.normal, .full] {
+            // FULL commits are a few hundred per second on a slow disk: fewer of them keep the part short.
+            let count = durability == .full ? max(200, writes / 20) : writes
+            let raw = try rawRate(durability: durability, count: count)
+            report.add(Figure(
+                section: Self.section, name: "raw single-row commits, synchronous=\(durability)", value: raw, unit: "commits/s",
+                display: "\(Units.rate(raw)) commits/s", note: "the limit the rows below are compared with"))
+            for enqueuers in Self.enqueuerCounts {
+                let rate = try await storeRate(durability: durability, enqueuers: enqueuers, count: count)
+                let ratio = rate / raw
+                let goal = durability == .full && enqueuers == 64
+                report.add(Figure(
+                    section: Self.section, name: "enqueue, \(enqueuers) concurrent, durability \(durability)", value: rate, unit: "tasks/s",
+                    display: "\(Units.rate(rate)) tasks/s = \(String(format: "%.2f", ratio))× the raw single-row rate",
+                    target: goal ? "≥ 5× the raw single-row FULL rate" : nil, met: goal ? ratio >= 5 : nil,
+                    note: "async enqueue(_:), \(Units.grouped(count)) tasks"))
+            }
+        }
+    }
+
+    private func rawRate(durability: SQLiteDurability, count: Int) throws -> Double {
+        let database = try ScratchDatabase(directory: directory, name: "durability-raw-\(durability)")
+        defer { database.remove() }
+        let connection = try database.openRaw()
+        try connection.execute("PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        let begin = try connection.prepare("BEGIN IMMEDIATE")
+        let commit = try connection.prepare("COMMIT")
+        let insert = try connection.prepare(OffloadSQL.insertPending)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count {
+            try begin.run()
+            OffloadSQL.bindPending(insert, now: WallClock.micros())
+            try insert.run()
+            try commit.run()
+        }
+        return Double(count) / (clock.now - start).inSeconds
+    }
+
+    private func storeRate(durability: SQLiteDurability, enqueuers: Int, count: Int) async throws -> Double {
+        let database = try ScratchDatabase(directory: directory, name: "durability-\(durability)-\(enqueuers)")
+        defer { database.remove() }
+        var configuration = SQLiteStoreConfiguration()
+        configuration.watchesWAL = false
+        configuration.durability = durability
+        let store = try SQLiteTaskStore(path: database.path, configuration: configuration)
+        let each = max(1, count / enqueuers)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for enqueuer in 0..<enqueuers {
+                group.addTask {
+                    for index in 0..<each {
+                        _ = try await store.enqueue(EnqueueBenchmark.echoRequest(enqueuer * each + index))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(each * enqueuers) / (clock.now - start).inSeconds
+    }
+}
