@@ -17,6 +17,6 @@ enum WorkerBuild {
             let diagnostics = result.diagnostics.prefix(20).joined(separator: "\n")
             throw SupervisorError("Building the worker product \(product) failed (\(result.status)):\n\(diagnostics.isEmpty ? result.output.suffix(20).map(\.text).joined(separator: "\n") : diagnostics)")
         }
-        logger.notice("worker built in \(result.duration)")
+        logger.notice("worker built in \(result.duration.formatted)")
     }
 }
