@@ -116,6 +116,8 @@ public final class SupervisorProcess: Sendable {
     public func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
         try await explainingTimeout {
             try await waitFor("every worker ready", timeout: timeout) {
+                // A supervisor that exited never becomes ready: fail now, not at the (long) deadline.
+                if let exit = self.process.exitStatus { throw SupervisorExitedError(status: exit) }
                 guard let status = try? self.status() else { return nil }
                 let ready = status.queues.allSatisfy { queue in
                     queue.halted != nil || status.workers.filter { $0.queue == queue.name && $0.state == "ready" }.count >= queue.target
@@ -199,4 +201,10 @@ public final class OutputBuffer: Sendable {
     private let storage = Mutex<[String]>([])
     public func append(_ line: String) { storage.withLock { $0.append(line) } }
     public var lines: [String] { storage.withLock { $0 } }
+}
+
+/// The supervisor exited while a test waited for it to become ready.
+public struct SupervisorExitedError: Error, CustomStringConvertible {
+    public let status: ExitStatus
+    public var description: String { "the supervisor exited (\(status)) before every worker was ready" }
 }
