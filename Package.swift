@@ -1,5 +1,6 @@
 // swift-tools-version:6.2
 import PackageDescription
+import CompilerPluginSupport  // `.macro` targets (OffloadMacros, at the end)
 
 /// Settings shared by every target: Swift 6 language mode (strict concurrency) comes with the tools version.
 let strictSettings: [SwiftSetting] = [
@@ -209,3 +210,40 @@ let package = Package(
             swiftSettings: strictSettings),
     ]
 )
+
+// MARK: - OffloadMacros: `@OffloadTask` and `@TaskNamespace` (docs/tasks.md, "Declaring a task with a macro")
+//
+// Kept in a product of its own so that an app that does not import `OffloadMacros` never builds
+// swift-syntax (a clean build of it and of the plugin costs minutes: docs/tasks.md gives the figure).
+// `OFFLOAD_SKIP_MACROS=1` leaves these targets out of this package's own build, for a CI run that
+// does not need them; a package that depends on Offload is not affected by it.
+if Context.environment["OFFLOAD_SKIP_MACROS"] == nil {
+    package.products.append(.library(name: "OffloadMacros", targets: ["OffloadMacros"]))
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"))
+    package.targets.append(contentsOf: [
+        // The compiler plugin: swift-syntax code that runs at compile time and expands the macros.
+        .macro(
+            name: "OffloadMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings),
+        // What a user imports: the macro declarations, next to `Offload`.
+        .target(
+            name: "OffloadMacros",
+            dependencies: ["Offload", "OffloadMacrosPlugin"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadMacrosTests",
+            dependencies: [
+                "Offload", "OffloadMacros", "OffloadMacrosPlugin", "OffloadSQLite", "OffloadWorker", "OffloadTesting",
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings),
+    ])
+}
