@@ -12,6 +12,8 @@ public final class TaskRegistry: Sendable {
     public typealias Runner = @Sendable (_ arguments: String, _ context: TaskContext) async throws -> String
 
     private let runners = Mutex<[String: Runner]>([:])
+    /// What each registered task declares, for `--describe-tasks` and the declared-task table.
+    private let declared = Mutex<[String: TaskDeclaration]>([:])
 
     public init() {}
 
@@ -40,10 +42,16 @@ public final class TaskRegistry: Sendable {
             precondition(runners[name] == nil, "Two tasks are registered under the name \(name); give one of them an explicit `static let name`.")
             runners[name] = runner
         }
+        declared.withLock { $0[name] = TaskDeclaration(name: name, options: T.options) }
     }
 
     public func runner(named name: String) -> Runner? {
         runners.withLock { $0[name] }
+    }
+
+    /// What the registered tasks declare, sorted by name.
+    public var declarations: [TaskDeclaration] {
+        declared.withLock { $0.values.sorted { $0.name < $1.name } }
     }
 
     /// Registered names, sorted.

@@ -44,6 +44,13 @@ public final class Supervisor: Service {
     /// returns once they are all ready, or throws ``SwapFailure`` when the new ones failed and the old
     /// ones were kept.
     public func replaceAllWorkers(reason: String) async throws {
+        // The new build may declare other queues: learn them before its workers start.
+        if configuration.queuePlan != nil {
+            let declared = await QueueDiscovery.declaredQueues(
+                of: configuration.workerExecutable, environment: QueueDiscovery.environment(for: configuration),
+                workingDirectory: configuration.workingDirectory, logger: logger)
+            requests.yield(.queuesDeclared(declared))
+        }
         let result = await withCheckedContinuation { continuation in
             requests.yield(.replaceAllWorkers(reason: reason, onReady: { continuation.resume(returning: $0) }))
         }
@@ -52,6 +59,7 @@ public final class Supervisor: Service {
 
     public func run() async throws {
         try Self.checkWorkerExecutable(configuration.workerExecutable)
+        let (configuration, declaredQueues) = try await QueueDiscovery.resolve(self.configuration, logger: logger)
         try SpawnLimits.checkWorkerCounts(of: configuration)
         var handled: Set<Int32> = [SIGTERM, SIGINT, SIGHUP]
         if Arbiter.loopStallForTesting != nil { handled.insert(SIGUSR2) }
@@ -60,6 +68,7 @@ public final class Supervisor: Service {
         let arbiter = Arbiter(
             configuration: configuration, store: store, logger: logger, events: continuation,
             notifier: SystemdNotifier(), reloadConfiguration: reloadConfiguration)
+        arbiter.declaredQueues = declaredQueues
 
         // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
         await arbiter.sweepRegistryBeforeStart()
@@ -140,8 +149,11 @@ extension Arbiter {
             pingWatchdog()
             startStatusUpdateWhenDue(group: &group)
             startRegistrySweepWhenDue(group: &group)
+            startUnservedQueueCheckWhenDue(group: &group)
         case .control(let request, let reply):
             reply(handle(request))
+        case .queuesDeclared(let declared):
+            applyDeclaredQueues(declared)
         case .replaceAllWorkers(let reason, let onReady):
             beginSwap(reason: reason, onReady: onReady)
         case .gracefulShutdown:

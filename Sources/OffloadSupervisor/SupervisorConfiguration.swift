@@ -11,6 +11,9 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     public var workerExecutable: String
     /// The queues to run workers for, each with its own pool.
     public var queues: [String]
+    /// How ``queues`` is completed from the queues the worker's tasks declare, before the workers start;
+    /// `nil`: ``queues`` is final (a library user building the configuration by hand).
+    public var queuePlan: QueuePlan? = nil
     /// Worker processes per queue; a queue missing here gets ``defaultWorkerCount``.
     public var workerCounts: [String: Int] = [:]
     public var defaultWorkerCount: Int = 1

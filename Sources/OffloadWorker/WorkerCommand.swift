@@ -44,6 +44,15 @@ public enum WorkerCommand {
             exitForStartupError(WorkerOptions.message(for: error), status: WorkerExitCode.usage)
         }
 
+        if options.describeTasks {
+            do {
+                print(try TaskDescription(registry: registry).json())
+                exit(WorkerExitCode.success)
+            } catch {
+                exitForStartupError("cannot describe the registered tasks: \(error)", status: 1)
+            }
+        }
+
         let logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -31,6 +31,9 @@ public struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
+    @Flag(name: .long, help: "Print the registered tasks (name, queue, priority, retry, timeout) as JSON and exit, without opening the database. The supervisor reads it to learn which queues exist.")
+    public var describeTasks: Bool = false
+
     public init() {}
 
     static let maximumGracefulTimeout: Double = 7 * 86_400

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Offload
 
 /// `offload counts`: tasks per queue and status.
@@ -11,21 +12,29 @@ struct CountsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let counts = try await database.openStore().counts()
+        let store = try await database.openStore()
+        let counts = try await store.counts()
         if json {
             print(try RecordFormatting.json(counts))
             return
         }
-        print(CountsTable.render(counts))
+        let unserved = UnservedQueue.find(counts: counts, workers: try await store.workers(), now: Date())
+        print(CountsTable.render(counts, unserved: unserved))
     }
 }
 
 enum CountsTable {
-    static func render(_ counts: [QueueCounts]) -> String {
+    /// The table; a queue in `unserved` is marked on its row and explained below the table.
+    static func render(_ counts: [QueueCounts], unserved: [UnservedQueue] = []) -> String {
+        let unservedNames = Set(unserved.map(\.queueName))
         let pad = RecordFormatting.pad
         var lines = [[pad("QUEUE", 16), pad("PENDING", 9), pad("RUNNING", 9), pad("SUCCESSFUL", 11), "FAILED"].joined(separator: " ")]
         for row in counts {
-            lines.append([pad(RecordFormatting.text(row.queueName), 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), String(row.failed)].joined(separator: " "))
+            lines.append([pad(RecordFormatting.text(row.queueName), 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), String(row.failed)].joined(separator: " ")
+                + (unservedNames.contains(row.queueName) ? "  [no worker]" : ""))
+        }
+        for queue in unserved {
+            lines.append("warning: \(queue.message)")
         }
         return lines.joined(separator: "\n")
     }

@@ -40,7 +40,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let record = try await database.openStore().enqueue(try request())
+        let record = try await database.openOrCreateStore().enqueue(try request())
         print(record.id)
     }
 

@@ -33,6 +33,6 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if status.workers.isEmpty { print("(no workers registered)") }
         print("")
-        print(CountsTable.render(status.queues))
+        print(CountsTable.render(status.queues, unserved: UnservedQueue.find(counts: status.queues, workers: status.workers, now: Date())))
     }
 }

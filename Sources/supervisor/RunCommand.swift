@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
             and development mode (rebuild on change) is on unless --no-reload.
             """)
 
-    @Option(name: .long, help: "Queues to run workers for: \"*\" for every configured queue, or a comma list.")
+    @Option(name: .long, help: "Queues to run workers for: \"*\" for every queue the worker's tasks declare plus the configured ones, or a comma list.")
     var queueName = "*"
 
     @Option(name: .long, help: "Configuration file.")
@@ -36,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Swift package directory (default: the current directory).")
     var packagePath: String?
 
-    @Option(name: .long, help: "Every queue there is, comma-separated (default: the configuration's, or \"default\").")
+    @Option(name: .long, help: "Queues to serve besides the ones the worker's tasks declare, comma-separated (default: the configuration's).")
     var queues: String?
 
     @Option(name: .long, help: "Workers per queue: \"2\" or \"default=2,email=4\".")

@@ -38,7 +38,8 @@ extension Arbiter {
                     currentTasks: worker.running.keys.map(\.rawValue).sorted(),
                     secondsSinceHeartbeat: (now - worker.lastHeartbeat).seconds,
                     tasksDone: worker.tasksDone, generation: worker.generation)
-            })
+            },
+            unservedQueues: unservedWatch.current)
     }
 }
 

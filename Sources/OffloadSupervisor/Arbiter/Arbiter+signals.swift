@@ -38,7 +38,7 @@ extension Arbiter {
         }
         let new: SupervisorConfiguration
         do {
-            new = try reloadConfiguration()
+            new = try withDeclaredQueues(reloadConfiguration())
         } catch {
             logger.error("SIGHUP: the configuration is invalid, keeping the running one: \(error)")
             notify([.ready])

@@ -132,6 +132,8 @@ extension Arbiter {
             registrySweepRunning = false
             storeContact.record(succeeded: succeeded, at: .now)
             nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
+        case .unservedQueues(let found):
+            handleUnservedQueues(found)
         case .pendingCounts(let counts):
             statusCountsRunning = false
             let line = statusLine(pending: counts)

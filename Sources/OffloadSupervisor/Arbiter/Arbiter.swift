@@ -45,6 +45,9 @@ final class Arbiter {
     var workersBeingRecovered: Set<String> = []
     /// Whether reaching ``SpawnLimits/maximumWorkers`` has been logged since it was last left.
     var ceilingReported = false
+    /// The queues the worker's tasks declare, from `--describe-tasks`; `nil` when it cannot say.
+    var declaredQueues: [String]?
+    var unservedWatch = UnservedQueueWatch()
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration

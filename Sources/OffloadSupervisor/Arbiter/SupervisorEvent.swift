@@ -13,6 +13,8 @@ enum SupervisorEvent: Sendable {
     case tick
     /// A `supervisor ctl` request, answered through `reply`.
     case control(ControlRequest, reply: @Sendable (ControlResponse) -> Void)
+    /// A new worker build declares these queues (`nil`: it cannot describe its tasks); sent before its swap.
+    case queuesDeclared([String]?)
     /// Someone asked for new workers (a rebuilt binary in development).
     case replaceAllWorkers(reason: String, onReady: @Sendable (Result<Void, SwapFailure>) -> Void)
     /// The embedding `ServiceGroup` asked for a graceful shutdown.
@@ -28,6 +30,8 @@ enum StoreWorkFinished: Sendable {
     case registrySweep(succeeded: Bool)
     /// Pending counts for systemd's STATUS= line; `nil` when the store did not answer.
     case pendingCounts([QueueCounts]?)
+    /// Queues with PENDING tasks that no live worker serves; `nil` when the store did not answer.
+    case unservedQueues([UnservedQueue]?)
 }
 
 /// Why new workers did not take over.

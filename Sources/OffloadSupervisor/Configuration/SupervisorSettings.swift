@@ -75,27 +75,33 @@ extension SupervisorSettings {
             throw ConfigurationError(.invalidValue, "No worker executable: give --worker PATH (or `worker =` in the configuration file), or run the supervisor in a Swift package directory so it can build the worker product.")
         }
 
-        let configuredQueues = try flags.queues.map { try ConfigurationValue($0, key: "queues", source: .commandLine(flag: "--queues")).list() }
-            ?? file.list(for: "queues", environment: environment) ?? ["default"]
-        let queues: [String]
-        if flags.queueSelection.trimmingCharacters(in: .whitespaces) == "*" {
-            queues = configuredQueues
-        } else {
-            queues = try ConfigurationValue(flags.queueSelection, key: "queue-name", source: .commandLine(flag: "--queue-name")).list()
-        }
+        let configuredValue = flags.queues.map { ConfigurationValue($0, key: "queues", source: .commandLine(flag: "--queues")) }
+            ?? file.configurationValue(for: "queues", environment: environment)
+        let configuredQueues = try configuredValue?.list() ?? []
+        let servesDeclaredQueues = flags.queueSelection.trimmingCharacters(in: .whitespaces) == "*"
+        let selectedQueues = servesDeclaredQueues ? [] : try ConfigurationValue(flags.queueSelection, key: "queue-name", source: .commandLine(flag: "--queue-name")).list()
+        var queuePlan = QueuePlan(
+            servesDeclaredQueues: servesDeclaredQueues, configured: configuredQueues,
+            configuredSource: configuredValue?.source ?? .builtInDefault, selected: selectedQueues)
+        // Until the worker has described its tasks: the configured queues, or the default one.
+        let queues = queuePlan.resolve(declared: nil).map(\.queue)
 
         let executable: String = switch workerSource {
         case .path(let path): path
         case .product(let product, let packagePath): packagePath + "/.build/debug/" + product
         }
         var configuration = SupervisorConfiguration(database: database, workerExecutable: executable, queues: queues)
-        let counts = try flags.workers.map { try WorkerCounts(parsing: $0, source: .commandLine(flag: "--workers")) } ?? file.workerCounts(for: "workers", environment: environment)
-        if let counts {
-            switch counts {
+        let countsValue = flags.workers.map { ConfigurationValue($0, key: "workers", source: .commandLine(flag: "--workers")) }
+            ?? file.configurationValue(for: "workers", environment: environment)
+        if let countsValue {
+            switch try countsValue.workerCounts() {
             case .everyQueue(let count): configuration.defaultWorkerCount = count
-            case .perQueue(let perQueue): configuration.workerCounts = perQueue
+            case .perQueue(let perQueue):
+                configuration.workerCounts = perQueue
+                queuePlan.workerCountsSource = countsValue.source
             }
         }
+        configuration.queuePlan = queuePlan
         func seconds(_ flag: Double?, _ key: String) throws -> Duration? {
             if let flag { return try Self.duration(flag: flag, key: key) }
             return try file.duration(for: key, environment: environment)

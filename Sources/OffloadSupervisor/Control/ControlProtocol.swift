@@ -1,4 +1,5 @@
 import Foundation
+import Offload
 
 /// A request to a running supervisor over its control socket: one JSON line in, one JSON line out.
 public enum ControlRequest: Codable, Sendable, Equatable {
@@ -45,4 +46,6 @@ public struct SupervisorStatus: Codable, Sendable, Equatable {
     public var phase: String
     public var queues: [Queue]
     public var workers: [Worker]
+    /// Queues with tasks waiting and no live worker on any host; `nil` from a supervisor too old to look.
+    public var unservedQueues: [UnservedQueue]? = nil
 }

@@ -19,6 +19,9 @@ public enum StatusTable {
         for queue in status.queues {
             lines.append([pad(safe(queue.name), 14), pad("\(queue.running)/\(queue.target)", 9), queue.halted.map { "HALTED: \(safe($0))" } ?? "ok"].joined(separator: " "))
         }
+        for unserved in status.unservedQueues ?? [] {
+            lines.append("warning: \(unserved.message)")
+        }
         lines.append("")
         lines.append([pad("WORKER", 12), pad("PID", 8), pad("STATE", 9), pad("TASKS", 14), pad("DONE", 7), "HEARTBEAT"].joined(separator: " "))
         for worker in status.workers {
