@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Offload
 import OffloadWorker
 
 /// Asks the worker executable which tasks it registers (`worker --describe-tasks`), so that the queues

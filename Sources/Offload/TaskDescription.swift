@@ -42,7 +42,7 @@ public struct TaskDescription: Sendable, Equatable, Codable {
     public static func parse(_ text: String) throws -> TaskDescription {
         let description = try JSONDecoder().decode(TaskDescription.self, from: Data(text.utf8))
         guard description.version == currentVersion else {
-            throw TaskDescriptionError("the worker describes its tasks in format version \(description.version), which this supervisor (version \(currentVersion)) does not read: build the supervisor from the same Offload version as the worker")
+            throw TaskDescriptionError("the worker describes its tasks in format version \(description.version), which this program (version \(currentVersion)) does not read: build supervisor and offload from the same Offload version as the worker")
         }
         return description
     }
