@@ -12,7 +12,8 @@ struct DatabaseFileFaultTests {
         let directory = TemporaryDirectory("offload-shared")
         chmod(directory.path, 0o1777)
         let path = directory.file("tasks.sqlite3")
-        let fresh = try OffloadCommandRun.run(["list", "--database", path])
+        // enqueue, since only a command that writes may create the database.
+        let fresh = try OffloadCommandRun.run(["enqueue", "Mail.Send", "--database", path])
         #expect(fresh.exitStatus == 0, "\(fresh)")
         #expect(fresh.standardError.contains("writable by every user"), "\(fresh)")
 
