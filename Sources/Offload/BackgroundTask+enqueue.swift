@@ -35,14 +35,16 @@ extension BackgroundTask {
     }
 
     /// The result with this id, from the task's backend.
+    /// - Throws: ``OffloadError/Code/resultNotFound`` for an unknown id, ``OffloadError/Code/resultOfAnotherTask``
+    ///   (naming that task) when the id is another task's.
     public static func result(id: TaskResultID) async throws -> TaskResult<Self> {
         let backend = try TaskBackends.current().backend(alias: options.backend)
-        return TaskResult(record: try await backend.record(id: id), backend: backend)
+        return try await result(id: id, on: backend)
     }
 
-    /// The result with this id, from a given backend.
+    /// The result with this id, from a given backend; checked as ``result(id:)`` is.
     public static func result(id: TaskResultID, on backend: any TaskBackend) async throws -> TaskResult<Self> {
-        TaskResult(record: try await backend.record(id: id), backend: backend)
+        try TaskResult(checking: try await backend.record(id: id), backend: backend)
     }
 }
 
