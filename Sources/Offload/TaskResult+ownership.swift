@@ -17,6 +17,6 @@ extension TaskResult {
 extension OffloadError {
     static func resultOfAnotherTask(_ id: TaskResultID, belongsTo storedName: String, requestedAs requested: String) -> Self {
         let owner = TerminalSafe.escape(storedName)
-        return OffloadError(.resultOfAnotherTask, "Task result \(id) belongs to task \(owner), not \(requested): read it with \(owner).result(id:), or check where this id came from.")
+        return OffloadError(.resultOfAnotherTask, "Task result \(id) belongs to task \(owner), not \(requested): read it through the task type named \(owner), or check where this id came from.")
     }
 }

@@ -11,7 +11,7 @@ struct ResultOwnershipTests {
             _ = try await Greet.result(id: measured.id, on: backend)
         }
         #expect(error?.code == .resultOfAnotherTask)
-        #expect(error?.message == "Task result \(measured.id) belongs to task measure, not \(Greet.name): read it with measure.result(id:), or check where this id came from.")
+        #expect(error?.message == "Task result \(measured.id) belongs to task measure, not \(Greet.name): read it through the task type named measure, or check where this id came from.")
     }
 
     @Test("a task's own id reads back as its result")
