@@ -167,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "OffloadTests",
             dependencies: ["Offload", "OffloadTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "OffloadSQLiteTests",

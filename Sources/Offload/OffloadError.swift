@@ -10,7 +10,7 @@ public struct OffloadError: Error, Sendable, Equatable, CustomStringConvertible 
             case unknownBackend, unknownQueue, invalidOption, unencodableArguments, argumentsTooLarge
             case resultNotFound, resultNotReady, returnValueUndecodable, synchronousEnqueueUnsupported
             case databaseUnavailable, databaseCorrupt, databaseReadOnly, databaseBusy, invalidStoredRow
-            case invalidConfiguration, notRetryable
+            case invalidConfiguration, notRetryable, resultOfAnotherTask
         }
         fileprivate let value: Value
         public var description: String { value.rawValue }
@@ -31,6 +31,7 @@ public struct OffloadError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalidStoredRow = Code(value: .invalidStoredRow)
         public static let invalidConfiguration = Code(value: .invalidConfiguration)
         public static let notRetryable = Code(value: .notRetryable)
+        public static let resultOfAnotherTask = Code(value: .resultOfAnotherTask)
     }
 
     public let code: Code

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where enqueued tasks go: the app-facing half of a backend (Django's `BaseTaskBackend`).
 ///
@@ -17,4 +18,48 @@ public protocol TaskBackend: Sendable {
 public protocol SynchronousTaskBackend: TaskBackend {
     func enqueue(_ request: TaskRequest) throws -> TaskRecord
     func record(id: TaskResultID) throws -> TaskRecord
+}
+
+extension TaskBackend {
+    /// Runs the async enqueue on the concurrency pool and waits for it on the calling thread, the main thread:
+    /// see the synchronous `BackgroundTask.enqueue(_:runAfter:)` for why only there.
+    func enqueueWaitingOnMainThread(_ request: TaskRequest) throws -> TaskRecord {
+        let outcome = WaitedOutcome()
+        Task.detached {
+            do {
+                outcome.finish(.success(try await self.enqueue(request)))
+            } catch {
+                outcome.finish(.failure(error))
+            }
+        }
+        return try outcome.wait().get()
+    }
+}
+
+/// The result of an enqueue that a synchronous caller waits for.
+private final class WaitedOutcome: Sendable {
+    private let result = Mutex<Result<TaskRecord, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    func finish(_ outcome: Result<TaskRecord, any Error>) {
+        result.withLock { $0 = outcome }
+        done.signal()
+    }
+
+    func wait() -> Result<TaskRecord, any Error> {
+        done.wait()
+        return result.withLock { $0! }
+    }
+}
+
+/// Whether the caller runs on the main queue: the main thread, or (in async top-level code on Linux, where
+/// `dispatch_main` ends the main thread) the thread that drains the main queue for the main actor.
+enum MainQueue {
+    private static let key: DispatchSpecificKey<Bool> = {
+        let key = DispatchSpecificKey<Bool>()
+        DispatchQueue.main.setSpecific(key: key, value: true)
+        return key
+    }()
+
+    static var isCurrent: Bool { Thread.isMainThread || DispatchQueue.getSpecific(key: key) == true }
 }

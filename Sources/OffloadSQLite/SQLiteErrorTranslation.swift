@@ -8,7 +8,7 @@ enum SQLiteErrorTranslation {
         guard let error = error as? DatabaseError else { return error }
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return OffloadError(.databaseBusy, "The task database \(path) stayed locked by another process for longer than the busy timeout (\(error.message ?? "busy")). A long transaction elsewhere holds the write lock; shorten it or raise busyTimeout.")
+            return OffloadError(.databaseBusy, "The task database \(path) stayed locked by another process for longer than the busy timeout (\(error.message ?? "busy")). A long transaction elsewhere holds the write lock: shorten it, or raise the busy timeout (SQLiteStoreConfiguration.busyTimeout for a store that opened the file itself; for a DatabasePool passed to SQLiteTaskStore(pool:), the busyTimeout given to SQLiteTaskStore.configure(_:busyTimeout:) when the pool was made).")
         case .SQLITE_READONLY:
             return OffloadError(.databaseReadOnly, "The task database \(path) is read-only: \(error.message ?? "").  Give this user write permission on the file AND its directory (SQLite writes \(path)-wal and \(path)-shm beside it).")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:

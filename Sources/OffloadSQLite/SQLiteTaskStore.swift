@@ -59,6 +59,7 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
 
     /// Uses an existing pool (the app's own), running Offload's migrations on it.
     public init(pool: DatabasePool, configuration: SQLiteStoreConfiguration = SQLiteStoreConfiguration()) throws {
+        try Self.checkShared(pool, configuration: configuration)
         self.pool = pool
         self.path = pool.path
         self.configuration = configuration
