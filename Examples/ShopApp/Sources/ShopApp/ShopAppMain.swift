@@ -32,16 +32,12 @@ struct ShopAppMain {
         try await app.runService()
     }
 
-    /// The pool's configuration when it is shared with Offload.
-    // PLACEHOLDER until the shared-pool helper lands (issue 12, point 2): Offload's own retry-every-millisecond
-    // busy handler, so that a web request waits for the workers' short writes instead of failing with
-    // "database is locked". The coordinator replaces this with the documented helper.
+    /// The pool's configuration when it is shared with Offload: writes wait for the workers' short writes
+    /// (5 s at most) instead of failing with "database is locked". `SQLiteTaskStore(pool:)` refuses a pool
+    /// without it.
     static var poolConfiguration: Configuration {
         var configuration = Configuration()
-        configuration.busyMode = .callback { tries in
-            usleep(1_000)
-            return tries < 5_000
-        }
+        SQLiteTaskStore.configure(&configuration)
         return configuration
     }
 }
