@@ -15,7 +15,9 @@ guard arguments.count == 2, let path = ProcessInfo.processInfo.environment["OFFL
 // At start-up: one pool for the app's data and its tasks, and the backend every enqueue goes to. The pool creates
 // the file with this process's umask, and the supervisor refuses a database other users may read.
 umask(0o077)
-let pool = try DatabasePool(path: path)
+var configuration = Configuration()
+SQLiteTaskStore.configure(&configuration)   // the pool's writes wait for the workers' instead of failing at once
+let pool = try DatabasePool(path: path, configuration: configuration)
 try Orders.shared.open(pool)
 let store = try SQLiteTaskStore(pool: pool)
 TaskBackends.bootstrap(TaskBackends(["default": .init(store, queues: nil)]))
