@@ -26,12 +26,24 @@ public func runToCompletion(
     request.output = .pipe
     let child = try await ChildProcess.spawn(request)
 
-    return try await withTaskCancellationHandler {
+    return try await collectToExit(
+        child, standardOutput: child.standardOutputLines, standardError: child.standardErrorLines,
+        cancellationSignal: cancellationSignal, onOutputLine: onOutputLine)
+}
+
+/// Merges a child's two output streams, hands each line to `onOutputLine`, then waits for the child's exit;
+/// on cancellation the child gets `cancellationSignal` and is still waited for. Shared by ``runToCompletion``
+/// and callers that read the output their own way (a build's partial lines).
+func collectToExit(
+    _ child: ChildProcess, standardOutput: AsyncStream<String>, standardError: AsyncStream<String>,
+    cancellationSignal: Int32, onOutputLine: (OutputLine) -> Void
+) async throws -> (status: ExitStatus, output: [OutputLine]) {
+    try await withTaskCancellationHandler {
         let (merged, continuation) = AsyncStream.makeStream(of: OutputLine.self)
         async let forwarding: Void = {
             await withDiscardingTaskGroup { group in
-                group.addTask { for await text in child.standardOutputLines { continuation.yield(OutputLine(.standardOutput, text)) } }
-                group.addTask { for await text in child.standardErrorLines { continuation.yield(OutputLine(.standardError, text)) } }
+                group.addTask { for await text in standardOutput { continuation.yield(OutputLine(.standardOutput, text)) } }
+                group.addTask { for await text in standardError { continuation.yield(OutputLine(.standardError, text)) } }
             }
             continuation.finish()
         }()

@@ -73,27 +73,8 @@ public struct PackageBuilder: Sendable {
         close(standardError.writeEnd)
         let outputLines = LineReader.lines(from: standardOutput.readEnd, partialLineDelay: Self.partialLineDelay)
         let errorLines = LineReader.lines(from: standardError.readEnd, partialLineDelay: Self.partialLineDelay)
-        return try await withTaskCancellationHandler {
-            let (merged, continuation) = AsyncStream.makeStream(of: OutputLine.self)
-            async let forwarding: Void = {
-                await withDiscardingTaskGroup { group in
-                    group.addTask { for await text in outputLines { continuation.yield(OutputLine(.standardOutput, text)) } }
-                    group.addTask { for await text in errorLines { continuation.yield(OutputLine(.standardError, text)) } }
-                }
-                continuation.finish()
-            }()
-            var output: [OutputLine] = []
-            for await line in merged {
-                output.append(line)
-                onOutputLine(line)
-            }
-            await forwarding
-            let status = await child.waitForExit()
-            try Task.checkCancellation()
-            return (status, output)
-        } onCancel: {
-            _ = child.send(SIGINT)
-        }
+        return try await collectToExit(
+            child, standardOutput: outputLines, standardError: errorLines, cancellationSignal: SIGINT, onOutputLine: onOutputLine)
     }
 
     /// SwiftPM's message when another `swift` command holds `.build`.
