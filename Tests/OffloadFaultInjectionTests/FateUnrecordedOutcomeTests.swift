@@ -33,7 +33,13 @@ struct FateUnrecordedOutcomeTests {
         #expect(survivor.status == .successful, "\(audit)")
         #expect(survivor.returnValue == #""finished-first""#)
         #expect(survivor.errors.isEmpty, "no error of another task is attached: \(survivor.errors.map(\.exceptionType))")
-        #expect(supervisor.runs().filter { $0 == "finished-first" }.count == 2, "it ran before the crash and again after: \(supervisor.runs())")
+        // The worker sizes its prefetch from how fast tasks ran so far; on a loaded machine the warm-up looks slow,
+        // the worker claims one task at a time, and the first outcome is recorded before the crash: it then ran
+        // once. When it was prefetched with the crasher (the case this test is for) it ran twice, the rerun
+        // uncounted. Never more, never lost.
+        let runs = supervisor.runs().filter { $0 == "finished-first" }.count
+        #expect(runs == 1 || runs == 2, "it ran before the crash and, if unrecorded, once again after: \(supervisor.runs())")
+        #expect(survivor.attempts == 1, "a rerun of an attempt that ended is not counted: \(survivor.attempts)")
 
         let untouched = try supervisor.record(neverStarted)
         #expect(untouched.status == .successful && untouched.attempts == 1 && untouched.errors.isEmpty, "the prefetched task went back untouched")
