@@ -103,8 +103,12 @@ struct LifecycleTests {
             throw error
         }
         #expect(supervisor.runs().count == 12)
-        let spawned = supervisor.log.filter { $0.contains("spawned worker") }.count
-        #expect(spawned >= 3)
+        // The log is read from the supervisor's pipes as it comes, so it may lag behind the database: wait for it.
+        try await supervisor.explainingTimeout {
+            try await waitUntil("three workers spawned in the log") {
+                supervisor.log.filter { $0.contains("spawned worker") }.count >= 3
+            }
+        }
         #expect(try supervisor.status().workers.allSatisfy { $0.pid != first.workers[0].pid })
     }
 }
