@@ -8,9 +8,11 @@ import Foundation
 /// deleted and created again when the last connection closes.
 ///
 /// `IN_MODIFY` comes when a commit's frames are written, before the commit is visible (with
-/// `synchronous=FULL`, before the sync that can take a second); `IN_ATTRIB` comes when a writer touches
-/// the WAL after its commit is visible (``CommitAnnouncement``). Both wake the worker: the first for
-/// writers that do not announce (an app's own transactions with `enqueue(_:in:)` announce; raw SQL does not).
+/// `synchronous=FULL`, before the sync that can take a second); `IN_CLOSE_NOWRITE` comes when a writer
+/// opens and closes the WAL read-only after its commit is visible (``CommitAnnouncement``). Both wake the
+/// worker: the first for writers that do not announce (an app's own transactions with `enqueue(_:in:)`
+/// announce; raw SQL does not). `IN_ATTRIB` is the announcement of earlier versions (a touch of the WAL's
+/// modification time), kept so a worker still hears an app that has not been upgraded yet.
 enum WALChangeMonitor {
     static func changes(ofDatabaseAt path: String) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -24,7 +26,7 @@ enum WALChangeMonitor {
             continuation.finish()
             return stream
         }
-        let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO)
+        let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_NOWRITE | IN_CREATE | IN_MOVED_TO)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
             FileHandle.standardError.write(Data("offload: cannot watch \(directory) for changes (inotify_add_watch: \(String(cString: strerror(errno)))); falling back to polling\n".utf8))
             close(fd)
