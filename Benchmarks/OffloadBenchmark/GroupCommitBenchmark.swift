@@ -38,22 +38,7 @@ struct GroupCommitBenchmark {
     }
 
     private func rawRate(durability: SQLiteDurability, count: Int) throws -> Double {
-        let database = try ScratchDatabase(directory: directory, name: "durability-raw-\(durability)")
-        defer { database.remove() }
-        let connection = try database.openRaw()
-        try connection.execute("PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-        let begin = try connection.prepare("BEGIN IMMEDIATE")
-        let commit = try connection.prepare("COMMIT")
-        let insert = try connection.prepare(OffloadSQL.insertPending)
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<count {
-            try begin.run()
-            OffloadSQL.bindPending(insert, now: WallClock.micros())
-            try insert.run()
-            try commit.run()
-        }
-        return Double(count) / (clock.now - start).inSeconds
+        try SingleRowWriteRounds.measureRaw(directory: directory, name: "durability-raw-\(durability)", count: count, synchronous: durability)
     }
 
     private func storeRate(durability: SQLiteDurability, enqueuers: Int, count: Int) async throws -> Double {

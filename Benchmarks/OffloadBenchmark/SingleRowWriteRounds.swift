@@ -31,11 +31,13 @@ struct SingleRowWriteRounds {
             ratios: zip(store, raw).map { $0 / $1 }.sorted())
     }
 
-    /// `BEGIN IMMEDIATE`, Offload's `INSERT` of one pending task, `COMMIT`, with prepared statements.
-    private static func measureRaw(directory: String, name: String, count: Int) throws -> Double {
+    /// `BEGIN IMMEDIATE`, Offload's `INSERT` of one pending task, `COMMIT`, with prepared statements, on a
+    /// fresh file; `synchronous` is the connection's setting (part 2b measures both), NORMAL as the store's.
+    static func measureRaw(directory: String, name: String, count: Int, synchronous: SQLiteDurability = .normal) throws -> Double {
         let database = try ScratchDatabase(directory: directory, name: name)
         defer { database.remove() }
         let connection = try database.openRaw()
+        try connection.execute("PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")")
         let begin = try connection.prepare("BEGIN IMMEDIATE")
         let commit = try connection.prepare("COMMIT")
         let insert = try connection.prepare(OffloadSQL.insertPending)
