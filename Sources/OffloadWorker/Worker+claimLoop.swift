@@ -121,7 +121,7 @@ extension Worker {
     /// (the write the watch sees), syncs them (with `synchronous=FULL`, 5 ms typically, over a second at
     /// worst on a loaded disk), and only then publishes the commit in the shared-memory index, which no
     /// watch sees. So Offload's writers announce each commit that makes work once it is visible (the SQLite
-    /// store touches the WAL: a second wake-up that always finds the task). For writers that do not
+    /// store opens and closes the WAL read-only: a second wake-up that always finds the task). For writers that do not
     /// announce (raw SQL), a wake-up that finds nothing is followed by a few more looks, 1, 4, 16, 64 and
     /// 256 ms later, until the commit shows or a new wake-up comes. A ring while a claim is in flight is
     /// not lost: the doorbell keeps it, and the next wait returns at once.
