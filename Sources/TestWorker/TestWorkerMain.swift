@@ -26,6 +26,7 @@ struct TestWorkerMain {
         ProcessTasks.register(in: registry)
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
+        registry.register(SnoozeOnce.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }
