@@ -32,7 +32,7 @@ extension PostgresTaskStore {
     }
 
     /// A failed attempt; returns whether the task went back to PENDING (a retry), which idle workers must hear about.
-    func recordFailure(_ outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Bool {
+    private func recordFailure(_ outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Bool {
         if case .snoozed(let until) = outcome.result { return try await recordSnooze(until: until, of: outcome, on: connection) }
         guard case .failed(let error, let retryAt) = outcome.result else { return false }
         // `status = 'RUNNING' AND worker_id = …` makes a late report from a worker whose tasks
