@@ -45,6 +45,13 @@ public final class ImmediateBackend: TaskBackend {
                     store(record)
                     return record
                 }
+            case .snoozed(let until):
+                // Running it again at once would loop for as long as it snoozes: it stays pending, as a worker would leave it.
+                record.status = .pending
+                record.attempts -= 1
+                record.runAfter = until
+                store(record)
+                return record
             }
         }
     }

@@ -12,6 +12,12 @@ public protocol TaskBackend: Sendable {
     /// The current state of a task's result.
     /// - Throws: ``OffloadError/Code/resultNotFound`` when no task has that id.
     func record(id: TaskResultID) async throws -> TaskRecord
+
+    // MARK: unique tasks
+
+    /// Stores a task, or, when the request is unique (``TaskRequest/unique``) and a task holds its key,
+    /// returns that task as a duplicate without storing. ``enqueue(_:)`` does the same but does not say which.
+    func enqueueReportingDuplicate(_ request: TaskRequest) async throws -> EnqueueOutcome
 }
 
 /// A backend that can accept tasks from synchronous code without blocking on the network.

@@ -20,6 +20,8 @@ public enum TaskExecution {
                 returnValue = try await runner(task.arguments, context)
             }
             return .succeeded(returnValue: returnValue)
+        } catch let snooze as TaskSnooze {
+            return .snoozed(until: snooze.wakeTime(after: now()))
         } catch {
             let failedAt = now()
             let attemptError: TaskAttemptError

@@ -17,19 +17,23 @@ public struct TaskOptions: Sendable, Equatable {
     public var retry: RetryPolicy
     /// After this long, a running attempt is cancelled; `nil` lets it run for as long as it takes.
     public var timeout: Duration?
+    /// Makes enqueues of an equal task return the one already there: see ``UniqueTask``. `nil`: every enqueue stores a task.
+    public var unique: UniqueTask?
 
     public init(
         queueName: String = TaskOptions.defaultQueueName,
         priority: Int = 0,
         backend: String = TaskOptions.defaultBackend,
         retry: RetryPolicy = .none,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        unique: UniqueTask? = nil
     ) {
         self.queueName = queueName
         self.priority = priority
         self.backend = backend
         self.retry = retry
         self.timeout = timeout
+        self.unique = unique
     }
 
     /// Checks the values a store would reject, so the caller hears about them at enqueue time.

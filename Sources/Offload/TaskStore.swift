@@ -70,6 +70,12 @@ public protocol TaskStore: TaskBackend {
     /// (PostgreSQL's NOTIFY, sent only by enqueues and retries); `false` where every commit wakes the workers,
     /// their own included, and a claim takes the database's write lock (SQLite's WAL watch).
     var claimsOnWakeUp: Bool { get }
+
+    // MARK: bulk retry
+
+    /// Puts every FAILED task matching `request` back to PENDING with a fresh set of attempts, one statement
+    /// per chunk of ``BulkRetryRequest/chunkSize`` rows, in id order; with `dryRun`, only lists them.
+    func retry(matching request: BulkRetryRequest) async throws -> [RetriedTask]
 }
 
 extension TaskStore {
@@ -132,6 +138,8 @@ public struct TaskOutcome: Sendable, Equatable {
         case succeeded(returnValue: String)
         /// The attempt failed; `retryAt` is when to try again, or `nil` to mark the task FAILED.
         case failed(TaskAttemptError, retryAt: Date?)
+        /// The task snoozed (``TaskSnooze``): back to PENDING, due at `until`, its attempt given back, no error recorded.
+        case snoozed(until: Date)
     }
 
     public var id: TaskResultID

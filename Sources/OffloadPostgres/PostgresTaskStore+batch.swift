@@ -20,6 +20,11 @@ extension PostgresTaskStore {
         return try await inTransaction { [self] connection in
             var records: [TaskRecord] = []
             records.reserveCapacity(requests.count)
+            // A unique task may find its key held and store nothing: such a batch goes one by one, in order.
+            if requests.contains(where: { $0.unique != nil }) {
+                for request in requests { records.append(try await insertReportingDuplicate(request, on: connection).record) }
+                return records
+            }
             var start = 0
             while start < requests.count {
                 let chunk = requests[start..<min(start + Self.batchChunkSize, requests.count)]

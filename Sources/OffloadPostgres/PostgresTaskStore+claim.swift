@@ -13,7 +13,7 @@ extension PostgresTaskStore {
             guard case .succeeded(let returnValue) = outcome.result else { return nil }
             return (outcome, returnValue)
         }
-        let failures = outcomes.filter { if case .failed = $0.result { true } else { false } }
+        let failures = outcomes.filter { if case .succeeded = $0.result { false } else { true } }
         if failures.isEmpty {
             return try await withConnection { [self] connection in
                 try await recordSuccessesAndClaim(successes, claim: claim, on: connection)
@@ -33,6 +33,7 @@ extension PostgresTaskStore {
 
     /// A failed attempt; returns whether the task went back to PENDING (a retry), which idle workers must hear about.
     private func recordFailure(_ outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Bool {
+        if case .snoozed(let until) = outcome.result { return try await recordSnooze(until: until, of: outcome, on: connection) }
         guard case .failed(let error, let retryAt) = outcome.result else { return false }
         // `status = 'RUNNING' AND worker_id = …` makes a late report from a worker whose tasks
         // were already recovered a no-op instead of overwriting the recovered state.

@@ -54,6 +54,7 @@ extension PostgresTaskStore {
     func insert(_ request: TaskRequest, on connection: PostgresConnection) async throws -> TaskRecord {
         try request.validate()
         try checkSize(of: request)
+        if request.unique != nil { return try await insertUnique(request, on: connection).record }
         let now = Date()
         let runAfter = request.runAfter ?? now
         var binds = PostgresBindings(capacity: 13)

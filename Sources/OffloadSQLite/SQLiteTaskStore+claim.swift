@@ -52,6 +52,8 @@ extension SQLiteTaskStore {
                 """)
             let errorJSON = try TaskJSON.encode(error)
             try statement.execute(arguments: [finishedAt, errorJSON, errorJSON, outcome.id.rawValue, outcome.workerID])
+        case .snoozed(let until):
+            try recordSnooze(until: until, of: outcome, db: db)
         }
     }
 

@@ -15,6 +15,11 @@ extension SQLiteTaskStore {
     /// request still succeeds or fails on its own: an invalid one is refused before it joins a batch,
     /// and one the database refuses is rolled back to its savepoint without touching the others.
     public func enqueue(_ request: TaskRequest) async throws -> TaskRecord {
+        try await enqueueInGroupCommit(request).record
+    }
+
+    /// The shared-batch enqueue; a unique request whose key is held comes back as a duplicate, leaving its neighbours be.
+    func enqueueInGroupCommit(_ request: TaskRequest) async throws -> EnqueueOutcome {
         try validateForInsert(request)
         return try await groupCommit.submit(request) { leader, takeQueued in
             defer { CommitAnnouncement.announce(databaseAt: path) }
@@ -22,10 +27,10 @@ extension SQLiteTaskStore {
                 // Taken with the write lock held, so the batch holds everything that arrived while waiting for it.
                 let requests = [leader] + takeQueued()
                 return requests.map { request in
-                    Result<TaskRecord, any Error> {
-                        var record: TaskRecord?
+                    Result<EnqueueOutcome, any Error> {
+                        var record: EnqueueOutcome?
                         try db.inSavepoint {
-                            record = try insert(request, db: db)
+                            record = try insertReportingDuplicate(request, db: db)
                             return .commit
                         }
                         return record!
@@ -95,6 +100,7 @@ extension SQLiteTaskStore {
 
     func insert(_ request: TaskRequest, db: Database) throws -> TaskRecord {
         try validateForInsert(request)
+        if request.unique != nil { return try insertUnique(request, db: db).record }
         let now = Date()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,

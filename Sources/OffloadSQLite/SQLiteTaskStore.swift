@@ -25,7 +25,7 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     /// The file the store opened; every write first checks that the path still names it.
     let fileIdentity: DatabaseFileIdentity?
     /// Concurrent async enqueues share one transaction and one sync (``enqueue(_:)-(TaskRequest)``).
-    let groupCommit = GroupCommit<TaskRequest, TaskRecord>()
+    let groupCommit = GroupCommit<TaskRequest, EnqueueOutcome>()
 
     /// Opens (creating if needed) the task database at `path` and brings its schema up to date.
     /// - Throws: ``OffloadError`` naming the path and what to do when the directory is missing,

@@ -9,6 +9,7 @@ import OffloadWorker
 struct TestWorkerMain {
     static func main() async {
         await EnqueueUntilKilled.runIfRequested()
+        await EnqueueUniqueRace.runIfRequested()
         // A queue named "crash-at-start" makes the worker die before it is ready: the crash-loop tests use it.
         if CommandLine.arguments.contains("crash-at-start") {
             FileHandle.standardError.write(Data("test worker: refusing to start for queue crash-at-start\n".utf8))
@@ -25,6 +26,7 @@ struct TestWorkerMain {
         ProcessTasks.register(in: registry)
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
+        registry.register(SnoozeOnce.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }

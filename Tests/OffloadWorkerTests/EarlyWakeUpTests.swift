@@ -55,6 +55,7 @@ private final class HandRungStore: TaskStore {
     func records(matching filter: TaskFilter) async throws -> [TaskRecord] { try await base.records(matching: filter) }
     func counts() async throws -> [QueueCounts] { try await base.counts() }
     func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord { try await base.retry(id: id, at: now) }
+    func retry(matching request: BulkRetryRequest) async throws -> [RetriedTask] { try await base.retry(matching: request) }
 }
 
 @Suite("Wake-ups that come before their commit is visible")
