@@ -9,7 +9,16 @@ public struct OffloadCommandRun: Sendable, CustomStringConvertible {
     public let standardOutput: String
     public let standardError: String
 
-    /// Runs `offload` with `arguments` to its end.
+    /// Runs `offload` with `arguments` to its end, waiting on a thread of its own: the test's cooperative
+    /// thread stays free while the command starts and runs (two such waits used to stall a whole parallel run).
+    public static func result(of arguments: [String], environment: [String: String] = [:]) async throws -> OffloadCommandRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments, environment: environment) }) }.start()
+        }
+    }
+
+    /// Runs `offload` with `arguments` to its end, blocking the calling thread until it exits.
+    /// From async code (a test) call ``result(of:environment:)`` instead, which does not hold a cooperative thread.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> OffloadCommandRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "offload"))

@@ -49,10 +49,29 @@ public func auditWhenFinished(_ ids: [TaskResultID], in store: SQLiteTaskStore, 
 /// what a test left behind if it is not empty after the supervisor stopped.
 public func livePIDs(mentioning fragment: String) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    // C strings and strstr, one argument at a time: this runs on a test's cooperative thread, and a compiler's
+    // command line is tens of KiB; turning every one into a String (or touching it byte by byte in this debug
+    // build) and searching it with Foundation held the thread for seconds on a loaded machine. A fragment with a
+    // space may span two arguments: only then is the whole line joined and searched.
+    let spansArguments = fragment.contains(" ")
     return entries.compactMap(Int32.init).filter { pid in
-        guard pid != getpid(), !processIsGone(pid),
-              let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        let commandLine = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-        return commandLine.contains(fragment)
+        guard pid != getpid(), var commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let found: Bool
+        if spansArguments {
+            found = String(decoding: commandLine.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self).contains(fragment)
+        } else {
+            commandLine.append(0)
+            found = commandLine.withUnsafeBytes { raw in
+                let arguments = raw.bindMemory(to: CChar.self)
+                var offset = 0
+                while offset < arguments.count - 1 {
+                    let argument = arguments.baseAddress! + offset
+                    if strstr(argument, fragment) != nil { return true }
+                    offset += strlen(argument) + 1
+                }
+                return false
+            }
+        }
+        return found && !processIsGone(pid)
     }
 }

@@ -33,13 +33,8 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     public convenience init(path: String, configuration: SQLiteStoreConfiguration = SQLiteStoreConfiguration()) throws {
         try DatabaseFile.prepare(path: path, readOnly: configuration.readOnly)
         var grdb = Configuration()
-        // Retry every millisecond rather than SQLite's default back-off (up to 100 ms between tries), which lets a
-        // busy writer such as a chunked prune win the lock again and again while another writer sleeps.
-        let busyTimeout = configuration.busyTimeout.seconds
-        grdb.busyMode = .callback { tries in
-            usleep(1_000)
-            return Double(tries) * 0.001 < busyTimeout
-        }
+        // The same busy handler as a pool shared with the app: retry every millisecond (see `configure`).
+        Self.configure(&grdb, busyTimeout: configuration.busyTimeout)
         grdb.readonly = configuration.readOnly
         grdb.label = "offload"
         grdb.prepareDatabase { db in

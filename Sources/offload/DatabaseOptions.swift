@@ -17,7 +17,14 @@ struct DatabaseOptions: ParsableArguments {
     func openOrCreateStore() async throws -> any TaskStore {
         var configuration = SQLiteStoreConfiguration()
         configuration.watchesWAL = false
-        return try await TaskStoreLocation.open(path, sqlite: configuration)
+        do {
+            return try await TaskStoreLocation.open(path, sqlite: configuration)
+        } catch let error as OffloadError where error.code == .invalidConfiguration {
+            // A setting no retry can fix (OFFLOAD_DURABILITY, a postgres:// URL in a build without the PostgreSQL
+            // trait): one line and EX_CONFIG, as the supervisor and the workers exit for it.
+            StandardErrorLine.write("Error: \(TerminalSafe.escape(error.message))")
+            throw ExitCode(Self.configurationError)
+        }
     }
 
     /// Opens an existing store. A missing SQLite file is an error, never created: `offload list` run in the
@@ -36,6 +43,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// EX_NOINPUT from sysexits.h: the input named does not exist.
     static let noInput: Int32 = 66
+    /// EX_CONFIG from sysexits.h: a configuration error.
+    static let configurationError: Int32 = 78
 
     /// Why the CLI looked at ``path``, for the message about a missing file.
     private var reason: String {

@@ -8,18 +8,18 @@ import Testing
 @Suite("Faults: the database file in a directory others can write, or replaced under a running supervisor", .serialized)
 struct DatabaseFileFaultTests {
     @Test("offload warns about a world-writable directory and refuses a database planted there by a symbolic link")
-    func sharedDirectory() throws {
+    func sharedDirectory() async throws {
         let directory = TemporaryDirectory("offload-shared")
         chmod(directory.path, 0o1777)
         let path = directory.file("tasks.sqlite3")
         // enqueue, since only a command that writes may create the database.
-        let fresh = try OffloadCommandRun.run(["enqueue", "Mail.Send", "--database", path])
+        let fresh = try await OffloadCommandRun.result(of: ["enqueue", "Mail.Send", "--database", path])
         #expect(fresh.exitStatus == 0, "\(fresh)")
         #expect(fresh.standardError.contains("writable by every user"), "\(fresh)")
 
         let planted = directory.file("planted.sqlite3")
         try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: path)
-        let refused = try OffloadCommandRun.run(["enqueue", "Mail.Send", "--database", planted])
+        let refused = try await OffloadCommandRun.result(of: ["enqueue", "Mail.Send", "--database", planted])
         #expect(refused.exitStatus != 0 && refused.exitStatus != nil, "\(refused)")
         #expect(refused.standardError.contains("symbolic link"), "\(refused)")
     }

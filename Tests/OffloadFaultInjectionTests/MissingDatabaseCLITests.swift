@@ -11,10 +11,10 @@ struct MissingDatabaseCLITests {
     ]
 
     @Test("each command that reads or changes existing tasks exits 66 naming the absolute path it looked at and why, and creates no file", arguments: commandsThatNeedADatabase)
-    func readOnlyCommandRefusesAMissingFile(command: [String]) throws {
+    func readOnlyCommandRefusesAMissingFile(command: [String]) async throws {
         let directory = TemporaryDirectory("offload-missing")
         let path = directory.file("wrong-folder.sqlite3")
-        let run = try OffloadCommandRun.run(command + ["--database", path])
+        let run = try await OffloadCommandRun.result(of: command + ["--database", path])
         #expect(run.exitStatus == 66, "\(run)")
         #expect(run.standardError.contains("no task database at \(URL(fileURLWithPath: path).standardizedFileURL.path) "), "\(run)")
         #expect(run.standardError.contains("because --database"), "\(run)")
@@ -23,10 +23,10 @@ struct MissingDatabaseCLITests {
     }
 
     @Test("a relative path from $OFFLOAD_DATABASE is reported absolute, with the variable as the reason")
-    func environmentPathIsExplained() throws {
+    func environmentPathIsExplained() async throws {
         let directory = TemporaryDirectory("offload-missing")
         let path = directory.file("from-environment.sqlite3")
-        let run = try OffloadCommandRun.run(["counts"], environment: ["OFFLOAD_DATABASE": path])
+        let run = try await OffloadCommandRun.result(of: ["counts"], environment: ["OFFLOAD_DATABASE": path])
         #expect(run.exitStatus == 66, "\(run)")
         #expect(run.standardError.contains("no task database at \(URL(fileURLWithPath: path).standardizedFileURL.path) "), "\(run)")
         #expect(run.standardError.contains("$OFFLOAD_DATABASE"), "\(run)")
@@ -34,13 +34,13 @@ struct MissingDatabaseCLITests {
     }
 
     @Test("enqueue, which writes, still creates the database")
-    func enqueueCreatesIt() throws {
+    func enqueueCreatesIt() async throws {
         let directory = TemporaryDirectory("offload-missing")
         let path = directory.file("new.sqlite3")
-        let run = try OffloadCommandRun.run(["enqueue", "Mail.Send", "--database", path])
+        let run = try await OffloadCommandRun.result(of: ["enqueue", "Mail.Send", "--database", path])
         #expect(run.exitStatus == 0, "\(run)")
         #expect(FileManager.default.fileExists(atPath: path))
-        let list = try OffloadCommandRun.run(["list", "--database", path])
+        let list = try await OffloadCommandRun.result(of: ["list", "--database", path])
         #expect(list.exitStatus == 0 && list.standardOutput.contains("Mail.Send"), "\(list)")
     }
 }

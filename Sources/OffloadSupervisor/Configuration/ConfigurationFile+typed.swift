@@ -56,5 +56,5 @@ extension ConfigurationFile {
 
     /// Variables Offload reads that are not configuration keys: the configuration file's own path,
     /// the PostgreSQL password file and the password a supervisor hands its workers (read by the PostgreSQL store).
-    static let otherOffloadVariables = ["OFFLOAD_CONFIG", "OFFLOAD_DATABASE_PASSWORD_FILE", "OFFLOAD_DATABASE_PASSWORD", "OFFLOAD_DURABILITY"]
+    static let otherOffloadVariables = ["OFFLOAD_CONFIG", "OFFLOAD_DATABASE_PASSWORD_FILE", "OFFLOAD_DATABASE_PASSWORD"]
 }

@@ -46,6 +46,7 @@ public struct ConfigurationFile: Sendable, Equatable {
         "max-tasks-per-worker", "max-worker-memory",
         "restart-backoff-initial", "restart-backoff-max", "startup-failure-limit", "stale-worker-timeout",
         "control-socket", "reload", "watch", "ignore", "log-color",
+        "durability",
     ]
 
     /// The prefix of every environment variable that overrides a key.

@@ -121,6 +121,11 @@ extension SupervisorSettings {
         if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
         if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1, maximum: ConfigurationLimits.maximumCount) { configuration.startupFailureLimit = value }
         if let value = try seconds(flags.staleWorkerTimeout, "stale-worker-timeout") { configuration.staleWorkerTimeout = value }
+        // The workers' SQLite commit durability. They read it from OFFLOAD_DURABILITY, so the file's value reaches them
+        // as that variable; checked here, so a typo stops the supervisor with 78 before any worker starts.
+        if let value = try file.choice(for: "durability", environment: environment, ["full", "normal"]) {
+            configuration.workerEnvironment[ConfigurationFile.environmentVariable(for: "durability")] = value
+        }
         // Workers record a heartbeat in the registry every 5 s: a shorter timeout would recover live workers' tasks.
         guard configuration.staleWorkerTimeout >= .seconds(10) else {
             throw ConfigurationError(.invalidValue, "stale-worker-timeout (\(configuration.staleWorkerTimeout.formatted)) must be at least 10 s: workers record their heartbeat every 5 s, so a shorter timeout would take tasks from live workers.")

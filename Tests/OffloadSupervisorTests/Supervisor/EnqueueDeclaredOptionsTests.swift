@@ -14,7 +14,7 @@ struct EnqueueDeclaredOptionsTests {
     func declaredOptionsApply() async throws {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 1], environment: Self.declaring)
         try await supervisor.waitUntilReady()
-        let run = try OffloadCommandRun.run(
+        let run = try await OffloadCommandRun.result(of:
             ["enqueue", "test.charge-card", "--database", supervisor.database, "--worker", BuiltProducts.path(of: "TestWorker")],
             environment: Self.declaring)
         #expect(run.exitStatus == 0, "\(run)")
@@ -33,23 +33,23 @@ struct EnqueueDeclaredOptionsTests {
     }
 
     @Test("flags override the declared options one by one; $OFFLOAD_WORKER names the worker as --worker does")
-    func flagsOverrideDeclaredOptions() throws {
+    func flagsOverrideDeclaredOptions() async throws {
         let directory = TemporaryDirectory("offload-enqueue")
         let database = directory.file("tasks.sqlite3")
-        let run = try OffloadCommandRun.run(
+        let run = try await OffloadCommandRun.result(of:
             ["enqueue", "test.charge-card", "--database", database, "--priority=-3"],
             environment: Self.declaring.merging(["OFFLOAD_WORKER": BuiltProducts.path(of: "TestWorker")]) { $1 })
         #expect(run.exitStatus == 0, "\(run)")
-        let list = try OffloadCommandRun.run(["show", run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), "--database", database])
+        let list = try await OffloadCommandRun.result(of: ["show", run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), "--database", database])
         #expect(list.standardOutput.contains("payments"), "\(list)")
         #expect(list.standardOutput.contains("-3"), "\(list)")
     }
 
     @Test("a name the worker does not declare is refused, listing the names it declares, and nothing is stored")
-    func undeclaredNameIsRefused() throws {
+    func undeclaredNameIsRefused() async throws {
         let directory = TemporaryDirectory("offload-enqueue")
         let database = directory.file("tasks.sqlite3")
-        let run = try OffloadCommandRun.run(
+        let run = try await OffloadCommandRun.result(of:
             ["enqueue", "test.charge-crad", "--database", database, "--worker", BuiltProducts.path(of: "TestWorker")],
             environment: Self.declaring)
         #expect(run.exitStatus == 64, "\(run)")
@@ -59,9 +59,9 @@ struct EnqueueDeclaredOptionsTests {
     }
 
     @Test("without a worker the CLI says on standard error that the defaults apply instead of the declared options")
-    func missingWorkerIsSaid() throws {
+    func missingWorkerIsSaid() async throws {
         let directory = TemporaryDirectory("offload-enqueue")
-        let run = try OffloadCommandRun.run(["enqueue", "test.charge-card", "--database", directory.file("tasks.sqlite3")], environment: ["OFFLOAD_WORKER": ""])
+        let run = try await OffloadCommandRun.result(of: ["enqueue", "test.charge-card", "--database", directory.file("tasks.sqlite3")], environment: ["OFFLOAD_WORKER": ""])
         #expect(run.exitStatus == 0, "\(run)")
         #expect(run.standardError.contains("no worker named (--worker or $OFFLOAD_WORKER)"), "\(run)")
     }

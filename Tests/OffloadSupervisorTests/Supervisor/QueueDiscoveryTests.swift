@@ -82,7 +82,7 @@ struct QueueDiscoveryTests {
         let warning = "3 tasks waiting on queue imagez, which no worker serves"
         try await supervisor.waitForLog(warning)
         try await waitUntil("ctl status to show the queue") { StatusTable.render(try supervisor.status()).contains("warning: \(warning)") }
-        let counts = try OffloadCommandRun.run(["counts", "--database", supervisor.database])
+        let counts = try await OffloadCommandRun.result(of: ["counts", "--database", supervisor.database])
         #expect(counts.exitStatus == 0, "\(counts)")
         let imagezRow = counts.standardOutput.split(separator: "\n").first { $0.hasPrefix("imagez ") }
         #expect(imagezRow?.hasSuffix("[no worker]") == true, "\(counts)")
@@ -93,12 +93,20 @@ struct QueueDiscoveryTests {
         let worker = Process()
         worker.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "TestWorker"))
         worker.arguments = ["--queue-name", "imagez", "--database", supervisor.database, "--batch"]
-        try worker.run()
-        worker.waitUntilExit()
-        #expect(worker.terminationStatus == 0)
+        // Waited for through its termination handler: `waitUntilExit` would hold a cooperative thread meanwhile.
+        let workerStatus: Int32 = try await withCheckedThrowingContinuation { continuation in
+            worker.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try worker.run()
+            } catch {
+                worker.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        #expect(workerStatus == 0)
         try await supervisor.waitForLog("queue imagez no longer has tasks waiting without a worker")
         try await waitUntil("ctl status to drop the warning") { try supervisor.status().unservedQueues == [] }
-        let after = try OffloadCommandRun.run(["counts", "--database", supervisor.database])
+        let after = try await OffloadCommandRun.result(of: ["counts", "--database", supervisor.database])
         #expect(!after.standardOutput.contains("no worker"), "\(after)")
         #expect(await supervisor.stop() == .exited(0))
     }
