@@ -32,6 +32,16 @@ struct WebExecutableTests {
         #expect(run.status == 78, "\(run)")
         #expect(run.standardError.contains("refusing to listen on 10.1.2.3"), "\(run)")
     }
+
+    @Test("offload web without offload-web beside it says how to build it and exits 69")
+    func offloadWebWithoutServer() async throws {
+        let directory = TemporaryDirectory("offload-web-missing")
+        let copy = directory.file("offload")
+        try FileManager.default.copyItem(atPath: BuiltProducts.path(of: "offload"), toPath: copy)
+        let run = try await ProcessRun.run(copy, ["web"])
+        #expect(run.status == 69, "\(run)")
+        #expect(run.standardError.contains("swift build --product offload-web"), "\(run)")
+    }
 }
 
 /// A child process run to its end without blocking a cooperative thread: output goes to files, the exit is polled.
