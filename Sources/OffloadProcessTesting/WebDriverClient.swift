@@ -39,8 +39,13 @@ public final class WebDriverClient: Sendable {
         driver.standardError = FileHandle.nullDevice
         try driver.run()
         let base = "http://127.0.0.1:\(port)"
-        try await waitUntil("chromedriver answers", timeout: .seconds(60), interval: .milliseconds(100)) {
-            (try? await request("GET", base + "/status", nil)) != nil
+        do {
+            try await waitUntil("chromedriver answers", timeout: .seconds(60), interval: .milliseconds(100)) {
+                (try? await request("GET", base + "/status", nil)) != nil
+            }
+        } catch {
+            await stop(driver)
+            throw error
         }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
             "browserName": "chrome",
@@ -52,7 +57,7 @@ public final class WebDriverClient: Sendable {
         ] as [String: Any]]]
         let answer = try await request("POST", base + "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
-            driver.terminate()
+            await stop(driver)
             throw WebDriverError(message: "no session: \(answer)")
         }
         return WebDriverClient(driver: driver, base: base, sessionID: id, directory: directory)
@@ -91,7 +96,13 @@ public final class WebDriverClient: Sendable {
     /// Ends the session and stops chromedriver (which stops chromium).
     public func quit() async {
         _ = try? await command("DELETE", "", nil)
-        driver.terminate()
+        await Self.stop(driver)
+    }
+
+    /// chromedriver ignores SIGTERM and SIGINT on this machine (it stays, reparented to init), so it gets SIGKILL.
+    private static func stop(_ driver: Process) async {
+        guard driver.isRunning else { return }
+        kill(driver.processIdentifier, SIGKILL)
         try? await waitUntil("chromedriver exits", timeout: .seconds(20)) { !driver.isRunning }
     }
 
