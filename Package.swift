@@ -22,6 +22,9 @@ let package = Package(
         .executable(name: "offload-benchmark", targets: ["OffloadBenchmark"]),
         .executable(name: "offload-benchmark-worker", targets: ["OffloadBenchmarkWorker"]),
         .executable(name: "offload-benchmark-postgres-worker", targets: ["OffloadBenchmarkPostgresWorker"]),
+        // The web console (docs/console.md): its own library and executable, so that nothing else links Hummingbird.
+        .library(name: "OffloadWeb", targets: ["OffloadWeb"]),
+        .executable(name: "offload-web", targets: ["offload-web"]),
     ],
     // PostgreSQL is opt-in: without it, `supervisor`, `offload` and a SQLite worker build without postgres-nio,
     // SwiftNIO and BoringSSL (docs/performance.md, "Clean builds for a SQLite-only package"). Turn it on in
@@ -35,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Core API: what a web app imports to define and enqueue tasks.
@@ -114,6 +118,26 @@ let package = Package(
         .executableTarget(
             name: "ExampleWorker",
             dependencies: ["Offload", "OffloadWorker", "OffloadSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+
+        // The web console and its JSON API as a library an app can mount (docs/console.md). Hummingbird stays here:
+        // the worker, the supervisor and `offload` never link it.
+        .target(
+            name: "OffloadWeb",
+            dependencies: [
+                "Offload",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        // `offload web …` runs this: the console over a `--database`, on 127.0.0.1:8089 by default.
+        .executableTarget(
+            name: "offload-web",
+            dependencies: [
+                "OffloadWeb", "OffloadStores",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings),
 
         // A worker with tasks that misbehave on purpose (crash, hang, fail), for the integration tests.
@@ -197,6 +221,15 @@ let package = Package(
                 "Offload", "OffloadSQLite", "OffloadSupervisor", "OffloadTesting", "OffloadProcessTesting",
                 "OffloadPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings),
+        // The console's routes, pages and security, over real stores; one test runs the real `offload-web`.
+        .testTarget(
+            name: "OffloadWebTests",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadWeb", "OffloadTesting", "OffloadProcessTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings),
         // The new user's path end to end (docs/getting-started.md): a package outside the repository that depends

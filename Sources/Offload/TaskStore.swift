@@ -76,6 +76,23 @@ public protocol TaskStore: TaskBackend {
     /// Puts every FAILED task matching `request` back to PENDING with a fresh set of attempts, one statement
     /// per chunk of ``BulkRetryRequest/chunkSize`` rows, in id order; with `dryRun`, only lists them.
     func retry(matching request: BulkRetryRequest) async throws -> [RetriedTask]
+
+    // MARK: console
+
+    /// Tasks matching the console's filters, newest first, one keyset page (see ``TaskListQuery``).
+    func tasks(matching query: TaskListQuery) async throws -> [TaskRecord]
+
+    /// Deletes those of `ids` that are finished (SUCCESSFUL or FAILED); returns the ids deleted.
+    func deleteFinished(ids: [TaskResultID]) async throws -> [TaskResultID]
+
+    /// Makes those of `ids` that are PENDING with a later `runAfter` ready at `now`; returns the ids changed.
+    func runNow(ids: [TaskResultID], at now: Date) async throws -> [TaskResultID]
+
+    /// Tasks finished per minute since `since` (minutes with none are left out), oldest first.
+    func finishedPerMinute(since: Date) async throws -> [FinishedPerMinute]
+
+    /// Per queue, the `runAfter` of the oldest PENDING task ready at `now`: how far behind the queue is.
+    func oldestReady(at now: Date) async throws -> [String: Date]
 }
 
 extension TaskStore {

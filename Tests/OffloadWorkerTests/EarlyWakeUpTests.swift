@@ -17,7 +17,7 @@ private struct Idle: BackgroundTask {
 /// SQLite's own wake-up (the WAL watch) fires when a commit's frames are written, before the commit is
 /// published in the shared-memory index; a worker that looks in between sees nothing. This store lets a test
 /// put that moment exactly where the race puts it: ring, let the worker look and find nothing, then commit.
-private final class HandRungStore: TaskStore {
+final class HandRungStore: TaskStore {
     let base: SQLiteTaskStore
     private let stream: AsyncStream<Void>
     private let bell: AsyncStream<Void>.Continuation

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import Offload
+import PostgresNIO
+
+/// The queries of the web console (docs/console.md).
+extension PostgresTaskStore {
+    public func tasks(matching query: TaskListQuery) async throws -> [TaskRecord] {
+        var clauses: [String] = []
+        var binds = PostgresBindings()
+        if !query.statuses.isEmpty {
+            // Literals from the enum, never user text.
+            clauses.append("status IN (\(query.statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))")
+        }
+        if let queue = query.queueName { binds.append(queue); clauses.append("queue_name = $\(binds.count)") }
+        if let name = query.taskName { binds.append(name); clauses.append("task_name = $\(binds.count)") }
+        if let from = query.enqueuedFrom { binds.append(from); clauses.append("enqueued_at >= $\(binds.count)") }
+        if let before = query.enqueuedBefore { binds.append(before); clauses.append("enqueued_at < $\(binds.count)") }
+        if let text = query.argumentsContain, !text.isEmpty { binds.append(text); clauses.append("strpos(arguments, $\(binds.count)) > 0") }
+        if let cursor = query.before { binds.append(cursor.rawValue); clauses.append("id < $\(binds.count)") }
+        binds.append(query.clampedLimit)
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sql = PostgresQuery(unsafeSQL: "SELECT \(TaskRecord.postgresSelection) FROM \(names.task) \(whereClause) ORDER BY id DESC LIMIT $\(binds.count)", binds: binds)
+        return try await withConnection { [self] connection in
+            try await connection.query(sql, logger: logger).collect().map { TaskRecord(postgresRow: $0) }
+        }
+    }
+
+    public func deleteFinished(ids: [TaskResultID]) async throws -> [TaskResultID] {
+        guard !ids.isEmpty else { return [] }
+        let raw = ids.map(\.rawValue)
+        return try await withConnection { [self] connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(names.task) WHERE id = ANY($1) AND status IN ('SUCCESSFUL', 'FAILED') RETURNING id", binds: bindings(raw)), logger: logger).collect()
+            return try rows.map { TaskResultID(rawValue: try $0.decode(Int64.self)) }.sorted()
+        }
+    }
+
+    public func runNow(ids: [TaskResultID], at now: Date) async throws -> [TaskResultID] {
+        guard !ids.isEmpty else { return [] }
+        let raw = ids.map(\.rawValue)
+        return try await inTransaction { [self] connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(names.task) SET run_after = $1 WHERE id = ANY($2) AND status = 'PENDING' AND run_after > $1 RETURNING id", binds: bindings(now, raw)), logger: logger).collect()
+            let changed = try rows.map { TaskResultID(rawValue: try $0.decode(Int64.self)) }.sorted()
+            if !changed.isEmpty { try await notify(on: connection) }
+            return changed
+        }
+    }
+
+    public func finishedPerMinute(since: Date) async throws -> [FinishedPerMinute] {
+        try await withConnection { [self] connection in
+            // The partial index on finished rows (finished_at) bounds this to the hour's rows.
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT floor(extract(epoch FROM finished_at) / 60)::bigint, status, count(*) FROM \(names.task)
+                WHERE status IN ('SUCCESSFUL', 'FAILED') AND finished_at >= $1 GROUP BY 1, 2
+                """, binds: bindings(since)), logger: logger).collect()
+            return FinishedPerMinute.tally(try rows.map { row in
+                let (minute, status, count) = try row.decode((Int64, String, Int).self)
+                return (minute: minute, status: status, count: count)
+            })
+        }
+    }
+
+    public func oldestReady(at now: Date) async throws -> [String: Date] {
+        try await withConnection { [self] connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT queue_name, min(run_after) FROM \(names.task) WHERE status = 'PENDING' AND run_after <= $1 GROUP BY queue_name
+                """, binds: bindings(now)), logger: logger).collect()
+            var oldest: [String: Date] = [:]
+            for row in rows {
+                let (queue, runAfter) = try row.decode((String, Date).self)
+                oldest[queue] = runAfter
+            }
+            return oldest
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Offload
+
+/// The JSON the API answers with (docs/openapi.json describes each).
+struct TaskListResponse: Codable, Sendable {
+    var tasks: [TaskRecord]
+    /// The cursor of the next page (`before=`), or `nil` on the last page.
+    var nextCursor: String?
+}
+
+struct QueueOverview: Codable, Sendable {
+    var name: String
+    var pending: Int
+    var running: Int
+    var successful: Int
+    var failed: Int
+    /// Seconds the oldest ready task has waited; `nil` when none is ready.
+    var oldestReadyAgeSeconds: Double?
+    /// Whether the queue is paused; `nil` until queue control lands.
+    var paused: Bool?
+}
+
+struct QueuesResponse: Codable, Sendable {
+    var queues: [QueueOverview]
+    /// Tasks finished per minute over the last hour.
+    var lastHour: [FinishedPerMinute]
+    var generatedAt: Date
+}
+
+struct WorkerView: Codable, Sendable {
+    var worker: WorkerRecord
+    /// No heartbeat for longer than the console's stale limit.
+    var stale: Bool
+}
+
+struct WorkersResponse: Codable, Sendable {
+    var workers: [WorkerView]
+}
+
+/// A bulk action's target: a list of ids, or a filter (with the same names as the task list's query).
+struct BulkRequest: Codable, Sendable {
+    var ids: [Int64]?
+    var filter: [String: String]?
+}
+
+struct ActionResponse: Codable, Sendable {
+    var action: String
+    /// The ids the action changed.
+    var touched: [Int64]
+    /// The ids it left alone, with why.
+    var skipped: [Skipped]
+
+    struct Skipped: Codable, Sendable {
+        var id: Int64
+        var reason: String
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import Logging
+import Offload
+
+/// The JSON API under `/api/v1/`, which the pages' own script uses.
+struct ConsoleAPI: Sendable {
+    let console: OffloadConsole
+    var store: any TaskStore { console.store }
+    var logger: Logger { console.configuration.logger }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// Runs a handler and turns what it throws into the API's error shape: 400 for bad input, 404 for an
+    /// unknown task, 403/409 as the handler says, 500 for a store failure (logged, never with a secret).
+    func answer(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as ConsoleInputError {
+            return Self.error(.badRequest, error.message)
+        } catch let error as HTTPError {
+            return error.consoleResponse()
+        } catch let error as OffloadError where error.code == .resultNotFound {
+            return Self.error(.notFound, error.message)
+        } catch let error as OffloadError where error.code == .notRetryable {
+            return Self.error(.conflict, error.message)
+        } catch {
+            logger.error("console: the store failed", metadata: ["error": "\(error)"])
+            return Self.error(.internalServerError, "the task store failed: \(error)")
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        HTTPError(status, message: message).consoleResponse()
+    }
+
+    static func id(_ text: String) throws(ConsoleInputError) -> TaskResultID {
+        guard let id = TaskResultID(text) else { throw ConsoleInputError("\"\(text)\" is not a task id") }
+        return id
+    }
+
+    // MARK: reading
+
+    func tasks(_ request: Request) async throws -> Response {
+        let query = try TaskListQuery(parameters: request.consoleParameters)
+        return try Self.json(try await page(query))
+    }
+
+    func page(_ query: TaskListQuery) async throws -> TaskListResponse {
+        let records = try await store.tasks(matching: query)
+        let full = records.count == query.clampedLimit
+        return TaskListResponse(tasks: records, nextCursor: full ? records.last.map { String($0.id.rawValue) } : nil)
+    }
+
+    func task(_ text: String) async throws -> Response {
+        try Self.json(try await store.record(id: try Self.id(text)))
+    }
+
+    func queues() async throws -> Response {
+        try Self.json(try await overview(now: Date()))
+    }
+
+    func overview(now: Date) async throws -> QueuesResponse {
+        async let counts = store.counts()
+        async let oldest = store.oldestReady(at: now)
+        async let lastHour = store.finishedPerMinute(since: now.addingTimeInterval(-3600))
+        let ages = try await oldest
+        var queues = try await counts.map { count in
+            QueueOverview(name: count.queueName, pending: count.pending, running: count.running, successful: count.successful, failed: count.failed,
+                          oldestReadyAgeSeconds: ages[count.queueName].map { max(0, now.timeIntervalSince($0)) }, paused: nil)
+        }
+        // A queue with only ready tasks of a name that `counts` lacks cannot happen, but stay total.
+        for (name, date) in ages where !queues.contains(where: { $0.name == name }) {
+            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: max(0, now.timeIntervalSince(date)), paused: nil))
+        }
+        return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now)
+    }
+
+    func workers() async throws -> Response {
+        try Self.json(WorkersResponse(workers: try await workerViews(now: Date())))
+    }
+
+    func workerViews(now: Date) async throws -> [WorkerView] {
+        let limit = console.staleAfter.seconds
+        return try await store.workers().map { WorkerView(worker: $0, stale: now.timeIntervalSince($0.heartbeatAt) > limit) }
+    }
+}
+
