@@ -70,6 +70,19 @@ public protocol TaskStore: TaskBackend {
     /// (PostgreSQL's NOTIFY, sent only by enqueues and retries); `false` where every commit wakes the workers,
     /// their own included, and a claim takes the database's write lock (SQLite's WAL watch).
     var claimsOnWakeUp: Bool { get }
+
+    // MARK: schedules
+
+    /// Claims one slot of a schedule and enqueues its task, in one transaction: the slot row (primary key
+    /// schedule name + slot time) and the task are stored together, or neither is. Returns `nil`, enqueueing
+    /// nothing, when the slot was already claimed, by this process or any other on any host.
+    func enqueueScheduled(_ slot: ScheduleSlot, _ request: TaskRequest) async throws -> TaskRecord?
+
+    /// Records what a supervisor runs (its summary and next slot), for `offload schedules`.
+    func registerSchedule(_ registration: ScheduleRegistration) async throws
+
+    /// Every schedule recorded, with its last claimed slot, that task's status, and the next slot.
+    func scheduleStates() async throws -> [ScheduleState]
 }
 
 extension TaskStore {
