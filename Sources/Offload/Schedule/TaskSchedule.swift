@@ -20,6 +20,8 @@ public struct TaskSchedule: Sendable, Equatable {
 
     public var rule: Rule
     public var missed: MissedSlotPolicy
+    /// The JSON arguments each run is enqueued with; `{}` suits a task whose `Arguments` has no fields.
+    public var arguments: String = "{}"
 
     /// - Throws: ``CronExpressionError`` for a malformed expression, ``TaskScheduleError`` for an unknown zone.
     public static func cron(_ expression: String, timeZone: String? = nil, missed: MissedSlotPolicy = .runLatest) throws -> TaskSchedule {
@@ -41,6 +43,15 @@ public struct TaskSchedule: Sendable, Equatable {
     public init(rule: Rule, missed: MissedSlotPolicy = .runLatest) {
         self.rule = rule
         self.missed = missed
+    }
+
+    /// The same schedule, enqueueing its runs with `arguments`.
+    ///
+    /// - Throws: ``OffloadError`` (`unencodableArguments`) if they cannot be encoded as JSON.
+    public func arguments<Arguments: Encodable>(_ arguments: Arguments) throws -> TaskSchedule {
+        var copy = self
+        copy.arguments = try TaskJSON.encode(arguments)
+        return copy
     }
 
     /// The first slot strictly after `date`.
