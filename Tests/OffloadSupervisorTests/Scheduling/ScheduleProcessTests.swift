@@ -43,6 +43,15 @@ struct ScheduleProcessTests {
         }
         let state = try #require(try await store.scheduleStates().first { $0.name == "tick" })
         #expect(state.lastSlot.map { Int64($0.timeIntervalSince1970.rounded()) } == slots.last)
+
+        // `offload schedules` shows it, with its last task's status; on a thread of its own, as it waits for the child.
+        let listing = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try OffloadCommandRun.run(["schedules", "--database", database]) }) }
+        }
+        #expect(listing.exitStatus == 0, "\(listing)")
+        let row = try #require(listing.standardOutput.split(separator: "\n").first { $0.hasPrefix("tick ") }, "\(listing)")
+        #expect(row.contains("test.record") && row.contains("every 1s") && row.contains("#\(state.lastTaskID.map { "\($0)" } ?? "?")"))
+        #expect(TaskStatus.allCases.contains { row.contains($0.rawValue) }, "the last run's status in \(row)")
     }
 
     @Test("a configured schedule naming a task the worker does not register stops the supervisor with exit 78, naming the file and line")
