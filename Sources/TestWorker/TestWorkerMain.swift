@@ -25,6 +25,7 @@ struct TestWorkerMain {
         ProcessTasks.register(in: registry)
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
+        registry.register(ScheduledTick.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }

@@ -54,6 +54,17 @@ struct ScheduleProcessTests {
         #expect(TaskStatus.allCases.contains { row.contains($0.rawValue) }, "the last run's status in \(row)")
     }
 
+    @Test("a schedule declared on the task type in code is run by the supervisor, named after the task")
+    func scheduleDeclaredInCode() async throws {
+        let supervisor = try await SupervisorProcess.start(environment: ["OFFLOAD_TEST_SCHEDULE": "1"])
+        try await waitUntil("two slots of the declared schedule enqueued", timeout: .seconds(120)) {
+            try await supervisor.store.records(matching: TaskFilter(taskName: "test.scheduled-tick")).count >= 2
+        }
+        let state = try #require(try await supervisor.store.scheduleStates().first)
+        #expect(state.name == "test.scheduled-tick" && state.summary == "every 1s")
+        await supervisor.stop()
+    }
+
     @Test("a configured schedule naming a task the worker does not register stops the supervisor with exit 78, naming the file and line")
     func unknownTaskIsAConfigurationError() async throws {
         let directory = TemporaryDirectory("offload-schedule-typo")
