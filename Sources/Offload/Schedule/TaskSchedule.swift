@@ -71,6 +71,7 @@ public struct TaskSchedule: Sendable, Equatable {
     public func slots(after from: Date, through: Date, limit: Int) -> [Date] {
         guard limit > 0, from < through else { return [] }
         if case .every(let seconds) = rule {
+            guard abs(from.timeIntervalSince1970) < 1e13, abs(through.timeIntervalSince1970) < 1e13 else { return [] }
             let last = floorDiv(Int64(through.timeIntervalSince1970.rounded(.down)), seconds)
             let first = floorDiv(Int64(from.timeIntervalSince1970.rounded(.down)), seconds) + 1
             guard first <= last else { return [] }

@@ -21,10 +21,16 @@ struct Scheduler: Sendable {
         guard !tasks.isEmpty else { return }
         var lastSeen: [String: Date] = [:]
         let now = Date()
-        let states = (try? await store.scheduleStates()) ?? []
+        var states: [ScheduleState] = []
+        do {
+            states = try await store.scheduleStates()
+        } catch {
+            logger.error("could not read the schedules' last runs: \(error); slots missed before this start are not caught up")
+        }
         for task in tasks {
             // A schedule seen before resumes after its last claimed slot; a new one starts now (nothing missed).
-            lastSeen[task.name] = states.first { $0.name == task.name }?.lastSlot ?? now
+            // A last slot in the future (a damaged row, a clock set back) must not hold the schedule back.
+            lastSeen[task.name] = min(states.first { $0.name == task.name }?.lastSlot ?? now, now)
             do {
                 try await store.registerSchedule(ScheduleRegistration(name: task.name, taskName: task.request.taskName, summary: task.schedule.summary, nextTime: task.schedule.slot(after: now)))
             } catch {
