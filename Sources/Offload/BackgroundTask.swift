@@ -35,6 +35,9 @@ public protocol BackgroundTask: Sendable {
     /// Queue, priority, backend, retries and timeout. Defaults to ``TaskOptions/init(queueName:priority:backend:retry:timeout:)``.
     static var options: TaskOptions { get }
 
+    /// When the supervisors enqueue this task on their own (see docs/scheduling.md); `nil`, the default: never.
+    static var schedule: TaskSchedule? { get }
+
     /// Does the work of one attempt. Throwing fails the attempt; the retry policy decides what comes next.
     static func run(_ arguments: Arguments, context: TaskContext) async throws -> Output
 }
@@ -42,6 +45,7 @@ public protocol BackgroundTask: Sendable {
 extension BackgroundTask {
     public static var name: String { String(reflecting: Self.self) }
     public static var options: TaskOptions { TaskOptions() }
+    public static var schedule: TaskSchedule? { nil }
 }
 
 /// The return type of a task that has nothing to report.

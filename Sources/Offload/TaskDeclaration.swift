@@ -15,8 +15,10 @@ public struct TaskDeclaration: Sendable, Equatable, Codable {
     public var jitter: Double
     /// `nil`: attempts run for as long as they take.
     public var timeoutMilliseconds: Int64?
+    /// When the task is enqueued periodically; absent in descriptions before version 2.
+    public var schedule: ScheduleDeclaration?
 
-    public init(name: String, options: TaskOptions) {
+    public init(name: String, options: TaskOptions, schedule: TaskSchedule? = nil) {
         self.name = name
         self.queueName = options.queueName
         self.priority = options.priority
@@ -26,6 +28,7 @@ public struct TaskDeclaration: Sendable, Equatable, Codable {
         self.maximumBackoffMilliseconds = options.retry.maximumBackoff.milliseconds
         self.jitter = options.retry.jitter
         self.timeoutMilliseconds = options.timeout?.milliseconds
+        self.schedule = schedule.map(ScheduleDeclaration.init)
     }
 
     /// The options back, for an enqueue that applies them. Values from a file or a database may be anything:

@@ -10,7 +10,8 @@ import Offload
 /// {"version": 1, "tasks": [{"name": "Shop.ResizeImage", "queueName": "images", "priority": 0, "maxAttempts": 3, …}]}
 /// ```
 public struct TaskDescription: Sendable, Equatable, Codable {
-    public static let currentVersion = 1
+    /// 2 added each task's `schedule`; a version 1 description reads as tasks without schedules.
+    public static let currentVersion = 2
     /// The flag that asks a worker executable for it.
     public static let flag = "--describe-tasks"
 
@@ -41,7 +42,7 @@ public struct TaskDescription: Sendable, Equatable, Codable {
     /// Reads a description a worker printed; a description from a newer Offload, or not one at all, throws.
     public static func parse(_ text: String) throws -> TaskDescription {
         let description = try JSONDecoder().decode(TaskDescription.self, from: Data(text.utf8))
-        guard description.version == currentVersion else {
+        guard (1...currentVersion).contains(description.version) else {
             throw TaskDescriptionError("the worker describes its tasks in format version \(description.version), which this program (version \(currentVersion)) does not read: build supervisor and offload from the same Offload version as the worker")
         }
         return description

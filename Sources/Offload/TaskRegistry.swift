@@ -42,7 +42,7 @@ public final class TaskRegistry: Sendable {
             precondition(runners[name] == nil, "Two tasks are registered under the name \(name); give one of them an explicit `static let name`.")
             runners[name] = runner
         }
-        declared.withLock { $0[name] = TaskDeclaration(name: name, options: T.options) }
+        declared.withLock { $0[name] = TaskDeclaration(name: name, options: T.options, schedule: T.schedule) }
     }
 
     public func runner(named name: String) -> Runner? {

@@ -93,6 +93,19 @@ public protocol TaskStore: TaskBackend {
 
     /// Per queue, the `runAfter` of the oldest PENDING task ready at `now`: how far behind the queue is.
     func oldestReady(at now: Date) async throws -> [String: Date]
+
+    // MARK: schedules
+
+    /// Claims one slot of a schedule and enqueues its task, in one transaction: the slot row (primary key
+    /// schedule name + slot time) and the task are stored together, or neither is. Returns `nil`, enqueueing
+    /// nothing, when the slot was already claimed, by this process or any other on any host.
+    func enqueueScheduled(_ slot: ScheduleSlot, _ request: TaskRequest) async throws -> TaskRecord?
+
+    /// Records what a supervisor runs (its summary and next slot), for `offload schedules`.
+    func registerSchedule(_ registration: ScheduleRegistration) async throws
+
+    /// Every schedule recorded, with its last claimed slot, that task's status, and the next slot.
+    func scheduleStates() async throws -> [ScheduleState]
 }
 
 extension TaskStore {

@@ -59,7 +59,8 @@ public final class Supervisor: Service {
 
     public func run() async throws {
         try Self.checkWorkerExecutable(configuration.workerExecutable)
-        let (configuration, declaredQueues) = try await QueueDiscovery.resolve(self.configuration, logger: logger)
+        let (configuration, declaredQueues, description) = try await QueueDiscovery.resolve(self.configuration, logger: logger)
+        let scheduler = Scheduler(tasks: try SchedulePlan.resolve(configured: configuration.configuredSchedules, description: description), store: store, logger: logger)
         try SpawnLimits.checkWorkerCounts(of: configuration)
         var handled: Set<Int32> = [SIGTERM, SIGINT, SIGHUP]
         if Arbiter.loopStallForTesting != nil { handled.insert(SIGUSR2) }
@@ -98,6 +99,7 @@ public final class Supervisor: Service {
                         continuation.yield(.tick)
                     }
                 }
+                group.addTask { await scheduler.run() }
                 await arbiter.reconcile(group: &group)
                 for await event in events {
                     await arbiter.handle(event, group: &group)

@@ -14,6 +14,8 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     /// How ``queues`` is completed from the queues the worker's tasks declare, before the workers start;
     /// `nil`: ``queues`` is final (a library user building the configuration by hand).
     public var queuePlan: QueuePlan? = nil
+    /// The `schedule.NAME` lines of the configuration file, checked against the worker's tasks at start.
+    public var configuredSchedules: [ConfiguredSchedule] = []
     /// Worker processes per queue; a queue missing here gets ``defaultWorkerCount``.
     public var workerCounts: [String: Int] = [:]
     public var defaultWorkerCount: Int = 1

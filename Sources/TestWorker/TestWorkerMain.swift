@@ -27,6 +27,7 @@ struct TestWorkerMain {
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
         registry.register(SnoozeOnce.self)
+        registry.register(ScheduledTick.self)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
     }
 }

@@ -16,6 +16,11 @@ enum QueueDiscovery {
     /// queues are served, and the log says why (a warning for a worker too old to know the flag, an error
     /// for one that fails, hangs or prints something else; the failure shows again when it runs as a worker).
     static func declaredQueues(of executable: String, environment: [String: String], workingDirectory: String?, logger: Logger) async -> [String]? {
+        await describeTasks(of: executable, environment: environment, workingDirectory: workingDirectory, logger: logger)?.queues
+    }
+
+    /// The worker's whole description (its tasks' queues and schedules), or `nil` as for ``declaredQueues(of:environment:workingDirectory:logger:)``.
+    static func describeTasks(of executable: String, environment: [String: String], workingDirectory: String?, logger: Logger) async -> TaskDescription? {
         var spawn = SpawnRequest(executable: executable, arguments: [TaskDescription.flag])
         spawn.environment = environment
         spawn.workingDirectory = workingDirectory
@@ -54,7 +59,7 @@ enum QueueDiscovery {
         do {
             let description = try TaskDescription.parse(standardOutput)
             logger.info("the worker registers \(description.tasks.count) task(s): \(description.tasks.map { "\($0.name) (queue \($0.queueName))" }.joined(separator: ", "))")
-            return description.queues
+            return description
         } catch {
             logger.error("the worker \(executable) printed something other than a task description for \(TaskDescription.flag): \(error); \(fallback). First output: \(String(standardOutput.prefix(200)))")
             return nil
@@ -65,11 +70,12 @@ enum QueueDiscovery {
     /// and checks that per-queue worker counts name known queues.
     ///
     /// - Throws: ``ConfigurationError`` for a worker count on an unknown queue.
-    static func resolve(_ configuration: SupervisorConfiguration, logger: Logger) async throws -> (SupervisorConfiguration, declared: [String]?) {
-        guard let plan = configuration.queuePlan else { return (configuration, nil) }
-        let declared = await declaredQueues(
+    static func resolve(_ configuration: SupervisorConfiguration, logger: Logger) async throws -> (SupervisorConfiguration, declared: [String]?, description: TaskDescription?) {
+        guard let plan = configuration.queuePlan else { return (configuration, nil, nil) }
+        let description = await describeTasks(
             of: configuration.workerExecutable, environment: environment(for: configuration),
             workingDirectory: configuration.workingDirectory, logger: logger)
+        let declared = description?.queues
         let served = plan.resolve(declared: declared)
         try plan.checkWorkerCounts(configuration.workerCounts, served: served.map(\.queue), declared: declared)
         var resolved = configuration
@@ -83,7 +89,7 @@ enum QueueDiscovery {
                 logger.notice("not serving the declared queue(s) \(ignored.joined(separator: ", ")): --queue-name lists only \(resolved.queues.joined(separator: ", "))")
             }
         }
-        return (resolved, declared)
+        return (resolved, declared, description)
     }
 
     /// The environment a worker gets, without the supervisor's own systemd variables: a worker's `main`

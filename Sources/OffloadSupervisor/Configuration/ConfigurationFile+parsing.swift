@@ -37,7 +37,7 @@ extension ConfigurationFile {
         guard !key.isEmpty else {
             throw .atLine(.malformedLine, path: path, line: line, "the line starts with \"=\"; write \"key = value\".")
         }
-        guard knownKeys.contains(key) else {
+        guard knownKeys.contains(key) || key.hasPrefix(scheduleKeyPrefix) else {
             throw .atLine(.unknownKey, path: path, line: line, unknownKeyMessage(key))
         }
         guard !value.isEmpty else {

@@ -102,6 +102,7 @@ extension SupervisorSettings {
             }
         }
         configuration.queuePlan = queuePlan
+        configuration.configuredSchedules = try ConfiguredSchedule.all(in: file)
         func seconds(_ flag: Double?, _ key: String) throws -> Duration? {
             if let flag { return try Self.duration(flag: flag, key: key) }
             return try file.duration(for: key, environment: environment)
