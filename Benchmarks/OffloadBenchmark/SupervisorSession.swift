@@ -92,6 +92,7 @@ final class SupervisorSession<Scratch: ScratchTaskStore>: Sendable {
             case .running: total + queue.running
             case .successful: total + queue.successful
             case .failed: total + queue.failed
+            case .cancelled: total + queue.cancelled
             }
         }
     }
