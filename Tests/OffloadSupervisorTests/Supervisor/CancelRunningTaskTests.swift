@@ -10,8 +10,13 @@ struct CancelRunningTaskTests {
     func cooperativeCancellation() async throws {
         let supervisor = try await SupervisorProcess.start(arguments: ["--concurrency", "2"])
         try await supervisor.waitUntilReady()
-        let victim = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 60000, "label": "victim"}"#, retry: .exponential(maxAttempts: 3))
-        let sibling = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 3000, "label": "sibling"}"#)
+        // One transaction, so that the worker claims both at once: a worker busy with one task claims no more
+        // until it has an outcome to record.
+        let ids = try await supervisor.store.enqueue(batch: [
+            TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 60000, "label": "victim"}"#, retry: .exponential(maxAttempts: 3)),
+            TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 3000, "label": "sibling"}"#),
+        ]).map(\.id)
+        let (victim, sibling) = (ids[0], ids[1])
         let worker = try await waitFor("both tasks to start on the one worker") {
             Set(supervisor.runs()) == ["start victim", "start sibling"] ? try supervisor.worker(running: victim) : nil
         }
