@@ -87,6 +87,7 @@ extension DrainProcesses {
             case .running: total + queue.running
             case .successful: total + queue.successful
             case .failed: total + queue.failed
+            case .cancelled: total + queue.cancelled
             }
         }
     }

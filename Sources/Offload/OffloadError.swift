@@ -11,6 +11,7 @@ public struct OffloadError: Error, Sendable, Equatable, CustomStringConvertible 
             case resultNotFound, resultNotReady, returnValueUndecodable, synchronousEnqueueUnsupported
             case databaseUnavailable, databaseCorrupt, databaseReadOnly, databaseBusy, invalidStoredRow
             case invalidConfiguration, notRetryable, resultOfAnotherTask
+            case taskCancelled, cancellationUnsupported
         }
         fileprivate let value: Value
         public var description: String { value.rawValue }
@@ -32,6 +33,10 @@ public struct OffloadError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalidConfiguration = Code(value: .invalidConfiguration)
         public static let notRetryable = Code(value: .notRetryable)
         public static let resultOfAnotherTask = Code(value: .resultOfAnotherTask)
+        /// The task was cancelled: it has no return value, and never will.
+        public static let taskCancelled = Code(value: .taskCancelled)
+        /// The backend keeps no tasks to cancel (the immediate and in-memory backends).
+        public static let cancellationUnsupported = Code(value: .cancellationUnsupported)
     }
 
     public let code: Code

@@ -49,4 +49,6 @@ public enum TaskFailureKind {
     public static let workerLost = "Offload.WorkerLost"
     /// The task's stored row holds a value Offload cannot use; the message names the column.
     public static let invalidStoredRow = "Offload.InvalidStoredRow"
+    /// Someone cancelled the task (it ends CANCELLED): before it started, or its worker was killed for ignoring it.
+    public static let cancelled = "Offload.Cancelled"
 }

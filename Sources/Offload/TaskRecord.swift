@@ -19,7 +19,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var runAfter: Date
     /// When the first attempt started.
     public var startedAt: Date?
-    /// When the task became SUCCESSFUL or FAILED.
+    /// When the task became SUCCESSFUL, FAILED or CANCELLED.
     public var finishedAt: Date?
     /// When the latest attempt started.
     public var lastAttemptedAt: Date?
@@ -34,6 +34,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// Columns of the stored row that could not be read; the fields they fill hold placeholders.
     /// Always empty for a record a store returns from ``TaskBackend/record(id:)``, which throws instead.
     public var unreadableColumns: [StoredValueProblem] = []
+    /// When someone asked to cancel the task (see ``TaskResult/cancel(by:)``); `nil` if nobody did.
+    public var cancelRequestedAt: Date? = nil
+    /// Who asked to cancel it, as they said (`offload cancel` gives user@host).
+    public var cancelledBy: String? = nil
 
     public init(id: TaskResultID, request: TaskRequest, status: TaskStatus = .pending, enqueuedAt: Date) {
         self.id = id

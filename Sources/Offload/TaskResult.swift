@@ -24,10 +24,14 @@ public struct TaskResult<Task: BackgroundTask>: Sendable {
     public var isFinished: Bool { record.status.isFinished }
 
     /// The value the task returned.
-    /// - Throws: ``OffloadError/Code/resultNotReady`` unless the task is SUCCESSFUL;
+    /// - Throws: ``OffloadError/Code/taskCancelled`` if the task is CANCELLED (even if an attempt returned first);
+    ///   ``OffloadError/Code/resultNotReady`` unless the task is SUCCESSFUL;
     ///   ``OffloadError/Code/returnValueUndecodable`` if the stored JSON no longer fits `Task.Output`.
     public var returnValue: Task.Output {
         get throws(OffloadError) {
+            if record.status == .cancelled {
+                throw OffloadError(.taskCancelled, "Task \(record.taskName) (\(record.id)) was cancelled\(record.cancelledBy.map { " by \($0)" } ?? ""): it has no return value.")
+            }
             guard record.status == .successful, let json = record.returnValue else {
                 throw OffloadError(.resultNotReady, "Task \(record.taskName) (\(record.id)) has no return value: its status is \(record.status).")
             }

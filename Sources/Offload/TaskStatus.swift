@@ -8,9 +8,11 @@ public enum TaskStatus: String, Sendable, Codable, CaseIterable, CustomStringCon
     case successful = "SUCCESSFUL"
     /// Its last attempt failed and no attempt is left.
     case failed = "FAILED"
+    /// Cancelled (``TaskResult/cancel(by:)``, `offload cancel`) before it ran, or while it ran; it will not run again.
+    case cancelled = "CANCELLED"
 
     public var description: String { rawValue }
 
-    /// SUCCESSFUL and FAILED are final: nothing will change them but a manual retry or pruning.
-    public var isFinished: Bool { self == .successful || self == .failed }
+    /// SUCCESSFUL, FAILED and CANCELLED are final: nothing will change them but a manual retry (of FAILED) or pruning.
+    public var isFinished: Bool { self == .successful || self == .failed || self == .cancelled }
 }

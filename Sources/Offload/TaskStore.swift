@@ -106,6 +106,18 @@ public protocol TaskStore: TaskBackend {
 
     /// Every schedule recorded, with its last claimed slot, that task's status, and the next slot.
     func scheduleStates() async throws -> [ScheduleState]
+
+    // MARK: cancel
+
+    /// Cancels tasks, each on its own terms, in one write: a PENDING (or delayed) task becomes CANCELLED at once
+    /// and is never claimed; a RUNNING one is marked (when, by whom) and ends CANCELLED whatever its attempt's
+    /// outcome, once its worker has stopped it (``cancelRequests(ofWorker:)``) or recovery has settled it;
+    /// a finished task is left as it is. An id that names no task is reported as such, never thrown.
+    func cancel(_ ids: [TaskResultID], by canceller: String, at now: Date) async throws -> [TaskCancellation]
+
+    /// The tasks RUNNING for `workerID` that someone asked to cancel: what a busy worker polls for, once a
+    /// heartbeat interval or so, never once per task.
+    func cancelRequests(ofWorker workerID: String) async throws -> Set<TaskResultID>
 }
 
 extension TaskStore {
@@ -274,7 +286,7 @@ public struct PruneRequest: Sendable, Equatable {
     /// Rows per delete transaction: small enough that other writers wait at most a few milliseconds.
     public var chunkSize: Int
 
-    public init(age: Duration, statuses: Set<TaskStatus> = [.successful, .failed], dryRun: Bool = false, now: Date = Date(), chunkSize: Int = 500) {
+    public init(age: Duration, statuses: Set<TaskStatus> = [.successful, .failed, .cancelled], dryRun: Bool = false, now: Date = Date(), chunkSize: Int = 500) {
         self.age = age
         self.statuses = statuses
         self.dryRun = dryRun
@@ -308,13 +320,15 @@ public struct QueueCounts: Sendable, Equatable, Codable {
     public var running: Int
     public var successful: Int
     public var failed: Int
+    public var cancelled: Int = 0
 
-    public init(queueName: String, pending: Int = 0, running: Int = 0, successful: Int = 0, failed: Int = 0) {
+    public init(queueName: String, pending: Int = 0, running: Int = 0, successful: Int = 0, failed: Int = 0, cancelled: Int = 0) {
         self.queueName = queueName
         self.pending = pending
         self.running = running
         self.successful = successful
         self.failed = failed
+        self.cancelled = cancelled
     }
 }
 
@@ -330,6 +344,7 @@ extension QueueCounts {
             case .running: counts.running = row.count
             case .successful: counts.successful = row.count
             case .failed: counts.failed = row.count
+            case .cancelled: counts.cancelled = row.count
             case nil: break
             }
             byQueue[row.queue] = counts

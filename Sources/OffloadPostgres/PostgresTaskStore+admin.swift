@@ -62,36 +62,41 @@ extension PostgresTaskStore {
     public func prune(_ request: PruneRequest) async throws -> Int {
         let statuses = request.statuses.filter(\.isFinished).map(\.rawValue).sorted()
         guard !statuses.isEmpty else {
-            throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL and/or FAILED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")
+            throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL, FAILED and/or CANCELLED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")
         }
         guard request.chunkSize > 0 else {
             throw OffloadError(.invalidOption, "The prune chunk size is \(request.chunkSize): give at least 1 row per transaction.")
         }
         let cutoff = request.now.addingTimeInterval(-request.age.seconds)
-        // Literal statuses (from the enum, never user text) let the planner prove the partial index on finished rows applies.
-        let literals = statuses.map { "'\($0)'" }.joined(separator: ", ")
-        let filter = "status IN (\(literals)) AND status IN ('SUCCESSFUL', 'FAILED') AND finished_at < $1"
-        if request.dryRun {
-            return try await withConnection { [self] connection in
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(names.task) WHERE \(filter)", binds: bindings(cutoff)), logger: logger).collect()
-                return try rows.first?.decode(Int.self) ?? 0
-            }
-        }
-        // Small chunks, each its own transaction: row locks are held for milliseconds and the
-        // work is spread out, so a prune of a million rows never stalls enqueueing or claiming.
+        // Literal statuses (from the enum, never user text) let the planner prove a partial index on finished rows applies:
+        // SUCCESSFUL and FAILED rows have one, CANCELLED rows another, so each group is pruned on its own.
         var deleted = 0
-        while true {
-            let count = try await withConnection { [self] connection in
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                    WITH doomed AS (SELECT id FROM \(names.task) WHERE \(filter) ORDER BY finished_at LIMIT $2),
-                         deleted AS (DELETE FROM \(names.task) AS task USING doomed WHERE task.id = doomed.id RETURNING 1)
-                    SELECT count(*) FROM deleted
-                    """, binds: bindings(cutoff, request.chunkSize)), logger: logger).collect()
-                return try rows.first?.decode(Int.self) ?? 0
+        for group in PruneStatusGroup.split(statuses) {
+            let literals = group.statuses.map { "'\($0)'" }.joined(separator: ", ")
+            let filter = "status IN (\(literals)) AND \(group.indexCondition) AND finished_at < $1"
+            if request.dryRun {
+                deleted += try await withConnection { [self] connection in
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(names.task) WHERE \(filter)", binds: bindings(cutoff)), logger: logger).collect()
+                    return try rows.first?.decode(Int.self) ?? 0
+                }
+                continue
             }
-            deleted += count
-            if count < request.chunkSize { return deleted }
-            await Task.yield()
+            // Small chunks, each its own transaction: row locks are held for milliseconds and the
+            // work is spread out, so a prune of a million rows never stalls enqueueing or claiming.
+            while true {
+                let count = try await withConnection { [self] connection in
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                        WITH doomed AS (SELECT id FROM \(names.task) WHERE \(filter) ORDER BY finished_at LIMIT $2),
+                             deleted AS (DELETE FROM \(names.task) AS task USING doomed WHERE task.id = doomed.id RETURNING 1)
+                        SELECT count(*) FROM deleted
+                        """, binds: bindings(cutoff, request.chunkSize)), logger: logger).collect()
+                    return try rows.first?.decode(Int.self) ?? 0
+                }
+                deleted += count
+                if count < request.chunkSize { break }
+                await Task.yield()
+            }
         }
+        return deleted
     }
 }

@@ -41,13 +41,14 @@ extension PostgresTaskStore {
         let errorJSON = try TaskJSON.encode(error)
         if let retryAt {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = \(Self.appendingError("$2")) \(guardClause)
+                UPDATE \(names.task) SET status = \(Self.unlessCancelled("'PENDING'")), run_after = $1, errors = \(Self.appendingError("$2")),
+                    finished_at = \(Self.unlessCancelled("finished_at", else: "$5::timestamptz")) \(guardClause)
                 RETURNING id
-                """, binds: bindings(retryAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger).collect()
+                """, binds: bindings(retryAt, errorJSON, outcome.id.rawValue, outcome.workerID, outcome.finishedAt)), logger: logger).collect()
             return !rows.isEmpty
         }
         try await connection.perform(PostgresQuery(unsafeSQL: """
-            UPDATE \(names.task) SET status = 'FAILED', finished_at = $1, errors = \(Self.appendingError("$2")) \(guardClause)
+            UPDATE \(names.task) SET status = \(Self.unlessCancelled("'FAILED'")), finished_at = $1, errors = \(Self.appendingError("$2")) \(guardClause)
             """, binds: bindings(outcome.finishedAt, errorJSON, outcome.id.rawValue, outcome.workerID)), logger: logger)
         return false
     }
@@ -87,7 +88,7 @@ extension PostgresTaskStore {
             ctes.append("""
                 finished AS (
                     UPDATE \(names.task) AS task
-                    SET status = 'SUCCESSFUL', return_value = reported.return_value, finished_at = reported.finished_at
+                    SET status = \(Self.unlessCancelled("'SUCCESSFUL'", table: "task")), return_value = reported.return_value, finished_at = reported.finished_at
                     FROM unnest(\(ids)::bigint[], \(parameter(successes.map(\.outcome.workerID)))::text[],
                                 \(parameter(successes.map(\.returnValue)))::text[], \(parameter(successes.map(\.outcome.finishedAt)))::timestamptz[])
                          AS reported(id, worker_id, return_value, finished_at)

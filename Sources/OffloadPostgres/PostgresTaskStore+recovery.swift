@@ -19,7 +19,8 @@ extension PostgresTaskStore {
     private func releaseUnstarted(_ id: TaskResultID, workerID: String, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             UPDATE \(names.task)
-            SET status = 'PENDING', attempts = attempts - 1, worker_ids = worker_ids[1:cardinality(worker_ids) - 1],
+            SET status = \(Self.unlessCancelled("'PENDING'")), finished_at = \(Self.unlessCancelled("finished_at", else: "cancel_requested_at")),
+                attempts = attempts - 1, worker_ids = worker_ids[1:cardinality(worker_ids) - 1],
                 started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
             WHERE id = $1 AND status = 'RUNNING' AND worker_id = $2
             RETURNING id
@@ -39,19 +40,21 @@ extension PostgresTaskStore {
     /// meanwhile waits for this transaction and then finds the task no longer RUNNING for it.
     func recover(_ loss: WorkerLoss, now: Date, on connection: PostgresConnection) async throws -> [RecoveredTask] {
         let held = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started,
+                cancel_requested_at IS NOT NULL
             FROM \(names.task) WHERE status = 'RUNNING' AND worker_id = $1
             ORDER BY id FOR UPDATE
             """, binds: bindings(loss.workerID)), logger: logger).collect()
         var recovered: [RecoveredTask] = []
         for row in held {
-            let (rawID, taskName, attempts, maxAttempts, initialMS, maximumMS, jitter, marked) = try row.decode((Int64, String, Int, Int, Int64, Int64, Double, Bool).self)
+            let (rawID, taskName, attempts, maxAttempts, initialMS, maximumMS, jitter, marked, cancelRequested) = try row.decode((Int64, String, Int, Int, Int64, Int64, Double, Bool, Bool).self)
             let id = TaskResultID(rawID)
             // Without a witness, the claim's mark tells a prefetched task from one the worker started.
             let started = loss.startedTaskIDs.map { $0.contains(id) } ?? marked
             if !started {
+                // Someone asked to cancel it: `releaseUnstarted` ends it CANCELLED instead of PENDING.
                 _ = try await releaseUnstarted(id, workerID: loss.workerID, on: connection)
-                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: cancelRequested ? .cancelled : .pending, attemptCounted: false))
                 continue
             }
             let reason = loss.taskReasons[id] ?? WorkerLoss.Reason(exceptionType: loss.exceptionType, message: loss.message)
@@ -65,7 +68,10 @@ extension PostgresTaskStore {
                 attemptError = StoredTaskValues.failure(of: id, error, attempt: attempts, workerID: loss.workerID, at: now)
             }
             let errorJSON = try TaskJSON.encode(attemptError)
-            if let policy, policy.allowsAnotherAttempt(after: attempts) {
+            if cancelRequested {
+                try await settleCancelled(rawID, error: errorJSON, now: now, on: connection)
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .cancelled, attemptCounted: true))
+            } else if let policy, policy.allowsAnotherAttempt(after: attempts) {
                 let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)
                 try await connection.perform(PostgresQuery(unsafeSQL: """
                     UPDATE \(names.task) SET status = 'PENDING', run_after = $1, errors = \(Self.appendingError("$2"))

@@ -6,8 +6,8 @@ import PostgresNIO
 /// the wrong shape or NULLs inside arrays: such a column gives a placeholder and is listed in
 /// ``TaskRecord/unreadableColumns``, so listings show the rest of the row.
 extension TaskRecord {
-    static let postgresColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors"]
-    static let postgresSelection = postgresColumns.dropLast().joined(separator: ", ") + ", errors::text"
+    static let postgresColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors", "cancel_requested_at", "cancelled_by"]
+    static let postgresSelection = postgresColumns.map { $0 == "errors" ? "errors::text" : $0 }.joined(separator: ", ")
 
     init(postgresRow row: PostgresRow) {
         let columns = row.makeRandomAccess()
@@ -58,6 +58,8 @@ extension TaskRecord {
             timeout: timeoutMS.map { .milliseconds($0) },
             workerIDs: read(19, [String].self, or: []),
             errors: errors)
+        cancelRequestedAt = read(21, Date?.self, or: nil)
+        cancelledBy = read(22, String?.self, or: nil)
         unreadableColumns = problems
     }
 }

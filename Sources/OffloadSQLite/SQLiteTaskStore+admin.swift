@@ -48,27 +48,32 @@ extension SQLiteTaskStore {
         }
         let statuses = request.statuses.filter(\.isFinished).map(\.rawValue).sorted()
         guard !statuses.isEmpty else {
-            throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL and/or FAILED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")
+            throw OffloadError(.invalidOption, "Pruning only removes finished results: give SUCCESSFUL, FAILED and/or CANCELLED, not \(request.statuses.map(\.rawValue).sorted().joined(separator: ", ")).")
         }
         let cutoff = DatabaseTime.micros(request.now.addingTimeInterval(-request.age.seconds))
-        // Literal statuses (from the enum, never user text) let SQLite prove the partial index on finished rows applies.
-        let literals = statuses.map { "'\($0)'" }.joined(separator: ", ")
-        let filter = "status IN (\(literals)) AND status IN ('SUCCESSFUL', 'FAILED') AND finished_at < ?"
-        let filterArguments: StatementArguments = [cutoff]
-        if request.dryRun {
-            return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offload_task WHERE \(filter)", arguments: filterArguments) ?? 0 }
-        }
-        // Small chunks, each its own transaction: between them other writers get the lock,
-        // so a prune of a million rows never stalls enqueueing or claiming for long.
+        // Literal statuses (from the enum, never user text) let SQLite prove a partial index on finished rows applies:
+        // SUCCESSFUL and FAILED rows have one, CANCELLED rows another, so each group is pruned on its own.
         var deleted = 0
-        while true {
-            let count = try writeTransaction { db in
-                try db.execute(sql: "DELETE FROM offload_task WHERE id IN (SELECT id FROM offload_task WHERE \(filter) LIMIT ?)", arguments: filterArguments + [request.chunkSize])
-                return db.changesCount
+        for group in PruneStatusGroup.split(statuses) {
+            let literals = group.statuses.map { "'\($0)'" }.joined(separator: ", ")
+            let filter = "status IN (\(literals)) AND \(group.indexCondition) AND finished_at < ?"
+            let filterArguments: StatementArguments = [cutoff]
+            if request.dryRun {
+                deleted += try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM offload_task WHERE \(filter)", arguments: filterArguments) ?? 0 }
+                continue
             }
-            deleted += count
-            if count < request.chunkSize { return deleted }
-            await Task.yield()
+            // Small chunks, each its own transaction: between them other writers get the lock,
+            // so a prune of a million rows never stalls enqueueing or claiming for long.
+            while true {
+                let count = try writeTransaction { db in
+                    try db.execute(sql: "DELETE FROM offload_task WHERE id IN (SELECT id FROM offload_task WHERE \(filter) LIMIT ?)", arguments: filterArguments + [request.chunkSize])
+                    return db.changesCount
+                }
+                deleted += count
+                if count < request.chunkSize { break }
+                await Task.yield()
+            }
         }
+        return deleted
     }
 }

@@ -34,20 +34,21 @@ extension SQLiteTaskStore {
         switch outcome.result {
         case .succeeded(let returnValue):
             let statement = try db.cachedStatement(sql: """
-                UPDATE offload_task SET status = 'SUCCESSFUL', return_value = ?, finished_at = ?
+                UPDATE offload_task SET status = \(Self.unlessCancelled("'SUCCESSFUL'")), return_value = ?, finished_at = ?
                 WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
                 """)
             try statement.execute(arguments: [returnValue, finishedAt, outcome.id.rawValue, outcome.workerID])
         case .failed(let error, let retryAt?):
             let statement = try db.cachedStatement(sql: """
-                UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = \(Self.appendingError)
+                UPDATE offload_task SET status = \(Self.unlessCancelled("'PENDING'")), run_after = ?, errors = \(Self.appendingError),
+                    finished_at = \(Self.unlessCancelled("finished_at", else: "?"))
                 WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
                 """)
             let errorJSON = try TaskJSON.encode(error)
-            try statement.execute(arguments: [DatabaseTime.micros(retryAt), errorJSON, errorJSON, outcome.id.rawValue, outcome.workerID])
+            try statement.execute(arguments: [DatabaseTime.micros(retryAt), errorJSON, errorJSON, finishedAt, outcome.id.rawValue, outcome.workerID])
         case .failed(let error, nil):
             let statement = try db.cachedStatement(sql: """
-                UPDATE offload_task SET status = 'FAILED', finished_at = ?, errors = \(Self.appendingError)
+                UPDATE offload_task SET status = \(Self.unlessCancelled("'FAILED'")), finished_at = ?, errors = \(Self.appendingError)
                 WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
                 """)
             let errorJSON = try TaskJSON.encode(error)

@@ -18,7 +18,8 @@ extension SQLiteTaskStore {
     private func releaseUnstarted(_ id: TaskResultID, workerID: String, db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             UPDATE offload_task
-            SET status = 'PENDING', attempts = attempts - 1,
+            SET status = \(Self.unlessCancelled("'PENDING'")), finished_at = \(Self.unlessCancelled("finished_at", else: "cancel_requested_at")),
+                attempts = attempts - 1,
                 worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_remove(worker_ids, '$[#-1]') ELSE worker_ids END,
                 started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
             WHERE id = ? AND status = 'RUNNING' AND worker_id = ?
@@ -33,7 +34,8 @@ extension SQLiteTaskStore {
 
     func recover(_ loss: WorkerLoss, now: Date, db: Database) throws -> [RecoveredTask] {
         let held = try Row.fetchAll(db, sql: """
-            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started
+            SELECT id, task_name, attempts, max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, attempt_started,
+                cancel_requested_at IS NOT NULL
             FROM offload_task WHERE status = 'RUNNING' AND worker_id = ?
             """, arguments: [loss.workerID])
         var recovered: [RecoveredTask] = []
@@ -45,9 +47,11 @@ extension SQLiteTaskStore {
             let attempts = stored.int(2)
             // Without a witness, the claim's mark tells a prefetched task from one the worker started.
             let started = loss.startedTaskIDs.map { $0.contains(id) } ?? (stored.integer(7, or: 1) != 0)
+            // Someone asked to cancel it: it ends CANCELLED, never retried (`releaseUnstarted` does so too).
+            let cancelRequested = row[8] as Int64? == 1
             if !started {
                 try releaseUnstarted(id, workerID: loss.workerID, db: db)
-                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .pending, attemptCounted: false))
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: cancelRequested ? .cancelled : .pending, attemptCounted: false))
                 continue
             }
             let policy: RetryPolicy?
@@ -63,7 +67,10 @@ extension SQLiteTaskStore {
                 error = StoredTaskValues.failure(of: id, problem, attempt: attempts, workerID: loss.workerID, at: now)
             }
             let errorJSON = try TaskJSON.encode(error)
-            if stored.problems.isEmpty, let policy, policy.allowsAnotherAttempt(after: attempts) {
+            if cancelRequested {
+                try settleCancelled(id, error: errorJSON, now: now, db: db)
+                recovered.append(RecoveredTask(id: id, taskName: taskName, newStatus: .cancelled, attemptCounted: true))
+            } else if stored.problems.isEmpty, let policy, policy.allowsAnotherAttempt(after: attempts) {
                 let retryAt = now.addingTimeInterval(policy.backoff(afterAttempt: attempts).seconds)
                 try db.execute(sql: """
                     UPDATE offload_task SET status = 'PENDING', run_after = ?, errors = \(Self.appendingError)

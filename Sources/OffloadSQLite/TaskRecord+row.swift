@@ -5,7 +5,7 @@ import Offload
 /// Reading stored rows back. A row edited by hand or damaged is still read, with placeholders where a column
 /// could not be, and the columns listed in ``TaskRecord/unreadableColumns``: listings show what they can.
 extension TaskRecord {
-    static let selectedColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors"]
+    static let selectedColumns = ["id", "task_name", "queue_name", "backend", "priority", "status", "arguments", "return_value", "enqueued_at", "run_after", "started_at", "finished_at", "last_attempted_at", "attempts", "max_attempts", "backoff_initial_ms", "backoff_max_ms", "backoff_jitter", "timeout_ms", "worker_ids", "errors", "cancel_requested_at", "cancelled_by"]
     static let selection = selectedColumns.joined(separator: ", ")
 
     init(row: Row) {
@@ -42,6 +42,8 @@ extension TaskRecord {
             timeout: timeout,
             workerIDs: stored.json([String].self, 19, or: []),
             errors: stored.json([TaskAttemptError].self, 20, or: []))
+        cancelRequestedAt = stored.optionalDate(21)
+        cancelledBy = stored.optionalText(22)
         unreadableColumns = stored.problems
     }
 }

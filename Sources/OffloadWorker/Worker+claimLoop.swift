@@ -96,7 +96,7 @@ extension Worker {
         currentTasks.withLock { _ = $0.insert(task.id) }
         group.addTask {
             let start = clock.now
-            let result = await TaskExecution.run(task, registry: self.registry, workerID: self.configuration.workerID)
+            let result = await self.runCancellable(task)
             let outcome = TaskOutcome(id: task.id, workerID: self.configuration.workerID, result: result)
             self.finish(task, outcome: outcome)
             return (outcome, clock.now - start)
@@ -106,7 +106,9 @@ extension Worker {
     private func finish(_ task: ClaimedTask, outcome: TaskOutcome) {
         currentTasks.withLock { _ = $0.remove(task.id) }
         tasksDone.add(1, ordering: .relaxed)
-        status.reportFinished(task.id.rawValue, hasTimeLimit: task.timeout != nil)
+        // A cancelled attempt's end goes out at once too: the supervisor is counting down its grace period.
+        let wasCancelled = cancellations.ended(task.id)
+        status.reportFinished(task.id.rawValue, hasTimeLimit: task.timeout != nil || wasCancelled)
         guard case .failed(let error, let retryAt) = outcome.result else { return }
         var metadata: Logger.Metadata = ["task": "\(task.taskName)", "id": "\(task.id)", "attempt": "\(task.attempt)"]
         if let retryAt { metadata["retry_at"] = "\(retryAt)" }

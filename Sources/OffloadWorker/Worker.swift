@@ -26,6 +26,7 @@ public final class Worker<Store: TaskStore>: Service {
     let stopRequested = Atomic<Bool>(false)
     let tasksDone = Atomic<Int>(0)
     let currentTasks = Mutex<Set<TaskResultID>>([])
+    let cancellations = RunningCancellations()
     let startedAt = Date()
 
     public init(store: Store, registry: TaskRegistry, configuration: WorkerConfiguration, logger: Logger = Logger(label: "offload.worker")) {
@@ -71,6 +72,7 @@ public final class Worker<Store: TaskStore>: Service {
                 group.addTask { try await self.claimLoop(); return .claimLoopFinished }
                 group.addTask { await self.forward(wakeUps); return .helperFinished }
                 group.addTask { await self.heartbeatLoop(); return .helperFinished }
+                group.addTask { await self.watchForCancellations(); return .helperFinished }
                 group.addTask { await self.waitForGracefulTimeout(); return .gracefulTimeoutExpired }
                 while let end = try await group.next() {
                     switch end {

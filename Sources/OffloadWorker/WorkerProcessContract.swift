@@ -77,6 +77,9 @@ public enum WorkerEvent: Sendable, Equatable {
     case finished(TaskResultIDValue)
     /// The worker stopped claiming and is finishing what it holds.
     case draining
+    /// Someone cancelled a running attempt and the worker cancelled its Swift `Task`; the supervisor kills
+    /// the worker if the attempt has not ended `timeout-grace` later.
+    case cancelling(TaskResultIDValue)
 
     public typealias TaskResultIDValue = Int64
 
@@ -87,6 +90,7 @@ public enum WorkerEvent: Sendable, Equatable {
         case .started(let id, let timeout): "started \(id) \(timeout.map { String($0.milliseconds) } ?? "-")"
         case .finished(let id): "finished \(id)"
         case .draining: "draining"
+        case .cancelling(let id): "cancelling \(id)"
         }
     }
 
@@ -112,6 +116,9 @@ public enum WorkerEvent: Sendable, Equatable {
         case "finished" where parts.count == 2:
             guard let id = Int64(parts[1]) else { return nil }
             self = .finished(id)
+        case "cancelling" where parts.count == 2:
+            guard let id = Int64(parts[1]) else { return nil }
+            self = .cancelling(id)
         default: return nil
         }
     }

@@ -28,9 +28,9 @@ enum CountsTable {
     static func render(_ counts: [QueueCounts], unserved: [UnservedQueue] = []) -> String {
         let unservedNames = Set(unserved.map(\.queueName))
         let pad = RecordFormatting.pad
-        var lines = [[pad("QUEUE", 16), pad("PENDING", 9), pad("RUNNING", 9), pad("SUCCESSFUL", 11), "FAILED"].joined(separator: " ")]
+        var lines = [[pad("QUEUE", 16), pad("PENDING", 9), pad("RUNNING", 9), pad("SUCCESSFUL", 11), pad("FAILED", 9), "CANCELLED"].joined(separator: " ")]
         for row in counts {
-            lines.append([pad(RecordFormatting.text(row.queueName), 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), String(row.failed)].joined(separator: " ")
+            lines.append([pad(RecordFormatting.text(row.queueName), 16), pad(String(row.pending), 9), pad(String(row.running), 9), pad(String(row.successful), 11), pad(String(row.failed), 9), String(row.cancelled)].joined(separator: " ")
                 + (unservedNames.contains(row.queueName) ? "  [no worker]" : ""))
         }
         for queue in unserved {

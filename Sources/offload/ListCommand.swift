@@ -7,7 +7,7 @@ struct ListCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "PENDING, RUNNING, SUCCESSFUL or FAILED.")
+    @Option(name: .long, help: "PENDING, RUNNING, SUCCESSFUL, FAILED or CANCELLED.")
     var status: String?
 
     @Option(name: .long, help: "Only this queue.")
@@ -30,7 +30,7 @@ struct ListCommand: AsyncParsableCommand {
         var parsedStatus: TaskStatus?
         if let status {
             guard let value = TaskStatus(rawValue: status.uppercased()) else {
-                throw ValidationError("Unknown status \"\(status)\": use PENDING, RUNNING, SUCCESSFUL or FAILED.")
+                throw ValidationError("Unknown status \"\(status)\": use PENDING, RUNNING, SUCCESSFUL, FAILED or CANCELLED.")
             }
             parsedStatus = value
         }

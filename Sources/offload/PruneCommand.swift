@@ -14,7 +14,7 @@ struct PruneCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Age in days (decimals allowed) a finished result must exceed.")
     var age: Double
 
-    @Option(name: .long, help: "Only SUCCESSFUL or FAILED results (repeatable). Default: both.")
+    @Option(name: .long, help: "Only SUCCESSFUL, FAILED or CANCELLED results (repeatable). Default: all three.")
     var status: [String] = []
 
     @Flag(name: .long, help: "Only count what would be deleted.")
@@ -24,13 +24,13 @@ struct PruneCommand: AsyncParsableCommand {
         _ = try ageDuration()
         for value in status {
             guard let parsed = TaskStatus(rawValue: value.uppercased()), parsed.isFinished else {
-                throw ValidationError("--status \(value): only finished results can be pruned, so give SUCCESSFUL or FAILED.")
+                throw ValidationError("--status \(value): only finished results can be pruned, so give SUCCESSFUL, FAILED or CANCELLED.")
             }
         }
     }
 
     func run() async throws {
-        let statuses: Set<TaskStatus> = status.isEmpty ? [.successful, .failed] : Set(status.compactMap { TaskStatus(rawValue: $0.uppercased()) })
+        let statuses: Set<TaskStatus> = status.isEmpty ? [.successful, .failed, .cancelled] : Set(status.compactMap { TaskStatus(rawValue: $0.uppercased()) })
         let request = PruneRequest(age: try ageDuration(), statuses: statuses, dryRun: dryRun)
         let count = try await database.openStore().prune(request)
         print(dryRun ? "would delete \(count) result(s)" : "deleted \(count) result(s)")

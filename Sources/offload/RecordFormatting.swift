@@ -32,6 +32,9 @@ enum RecordFormatting {
             "timeout:           \(record.timeout.map { "\($0)" } ?? "-")",
             "workers:           \(record.workerIDs.isEmpty ? "-" : record.workerIDs.map(text).joined(separator: ", "))",
         ]
+        if let requested = record.cancelRequestedAt {
+            lines.append("cancelled:         at \(timestamp(requested)) by \(record.cancelledBy.map(text) ?? "?")")
+        }
         if record.errors.isEmpty {
             lines.append("errors:            -")
         } else {

@@ -53,6 +53,8 @@ final class HandRungStore: TaskStore {
     }
     func prune(_ request: PruneRequest) async throws -> Int { try await base.prune(request) }
     func records(matching filter: TaskFilter) async throws -> [TaskRecord] { try await base.records(matching: filter) }
+    func cancel(_ ids: [TaskResultID], by canceller: String, at now: Date) async throws -> [TaskCancellation] { try await base.cancel(ids, by: canceller, at: now) }
+    func cancelRequests(ofWorker workerID: String) async throws -> Set<TaskResultID> { try await base.cancelRequests(ofWorker: workerID) }
     func counts() async throws -> [QueueCounts] { try await base.counts() }
     func retry(id: TaskResultID, at now: Date) async throws -> TaskRecord { try await base.retry(id: id, at: now) }
     func retry(matching request: BulkRetryRequest) async throws -> [RetriedTask] { try await base.retry(matching: request) }

@@ -76,6 +76,7 @@ extension Arbiter {
         case .hung(let silence): return "was hung (no heartbeat for \(silence.formatted)) and was \(status)"
         case .startTimeout: return "did not become ready within \(configuration.startTimeout.formatted) and was \(status)"
         case .timeLimit(let id, let limit): return "was killed because task \(id) exceeded its time limit of \(limit.formatted) (\(status))"
+        case .cancellationIgnored(let id): return "was killed because task \(id) ignored its cancellation for \(configuration.timeoutGrace.formatted) (\(status))"
         }
     }
 }

@@ -28,6 +28,13 @@ extension Arbiter {
                         "worker is hung: no heartbeat for \(silence.formatted) (timeout \(configuration.heartbeatTimeout.formatted)); holding \(held.isEmpty ? "no task" : "task " + held). Sending SIGTERM, then SIGKILL after \(configuration.killGrace.formatted)",
                         metadata: metadata(worker))
                     stop(serial, reason: .hung(silence: silence), grace: configuration.killGrace)
+                } else if let (id, task) = worker.running.first(where: { $0.value.hardDeadline.map { now >= $0 } ?? false }), task.cancelling {
+                    logger.error(
+                        "task #\(id) was cancelled and ignored it for \(configuration.timeoutGrace.formatted); killing its worker",
+                        metadata: metadata(worker))
+                    workers[serial]?.stopReason = .cancellationIgnored(id)
+                    sendSignal(SIGKILL, to: worker)
+                    workers[serial]?.state = .draining(deadline: now + .seconds(3600))
                 } else if let (id, task) = worker.running.first(where: { $0.value.hardDeadline.map { now >= $0 } ?? false }) {
                     logger.error(
                         "task #\(id) exceeded its time limit of \((task.limit ?? .zero).formatted) and ignored cancellation for \(configuration.timeoutGrace.formatted); killing its worker",

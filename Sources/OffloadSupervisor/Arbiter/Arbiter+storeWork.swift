@@ -38,6 +38,11 @@ extension Arbiter {
                 exceptionType: TaskFailureKind.timedOut,
                 message: "The task exceeded its time limit of \(limit.formatted) and did not stop within \(configuration.timeoutGrace.formatted) of being cancelled, so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
         }
+        if case .cancellationIgnored(let id) = worker.stopReason {
+            taskReasons[id] = WorkerLoss.Reason(
+                exceptionType: TaskFailureKind.cancelled,
+                message: "The task was cancelled and did not stop within \(configuration.timeoutGrace.formatted), so its worker \(worker.id) (pid \(worker.process.pid)) was killed.")
+        }
         // Only the attempts still running when the worker ended count as failed, with the crash's stderr.
         // One that reported `finished` had ended, but its outcome (recorded with the next claim) was lost:
         // treated like an unstarted task, it runs again uncounted, rather than fail with another task's error.

@@ -34,6 +34,13 @@ extension Arbiter {
                 worker.tasksDone += 1
             case .draining:
                 break
+            case .cancelling(let id):
+                // Someone cancelled the attempt: it must end within the grace period a time limit gets.
+                guard var task = worker.running[TaskResultID(id)] else { continue }
+                let deadline = now + configuration.timeoutGrace
+                task.hardDeadline = min(task.hardDeadline ?? deadline, deadline)
+                task.cancelling = true
+                worker.running[TaskResultID(id)] = task
             }
         }
         workers[serial] = worker

@@ -17,11 +17,13 @@ struct ManagedWorker {
         case hung(silence: Duration)
         case startTimeout
         case timeLimit(TaskResultID, limit: Duration)
+        /// A cancelled task ignored its cancellation for the grace period.
+        case cancellationIgnored(TaskResultID)
 
         /// Whether the worker is killed for misbehaving (its tasks count a failed attempt).
         var isFault: Bool {
             switch self {
-            case .hung, .startTimeout, .timeLimit: true
+            case .hung, .startTimeout, .timeLimit, .cancellationIgnored: true
             default: false
             }
         }
@@ -32,6 +34,8 @@ struct ManagedWorker {
         var startedAt: ContinuousClock.Instant
         var hardDeadline: ContinuousClock.Instant?
         var limit: Duration?
+        /// The worker said it cancelled this attempt (`cancelling`): `hardDeadline` is the end of its grace period.
+        var cancelling = false
     }
 
     let serial: Int

@@ -21,6 +21,7 @@ public enum StoreConformance {
         + UniqueChecks.all + SnoozeChecks.all + BulkRetryChecks.all
         + ConsoleQueryChecks.all
         + ScheduleChecks.all
+        + CancelChecks.all
 
     /// Runs one check on a store made for it alone, then tears the store down.
     /// - Returns: What went wrong, one line each, `file:line: message`; empty when the store passed.
