@@ -17,19 +17,23 @@ public struct TaskOptions: Sendable, Equatable {
     public var retry: RetryPolicy
     /// After this long, a running attempt is cancelled; `nil` lets it run for as long as it takes.
     public var timeout: Duration?
+    /// At most this many tasks with the same key RUNNING at once; `nil` for no limit (see ``ConcurrencyLimit``).
+    public var concurrencyLimit: ConcurrencyLimit?
 
     public init(
         queueName: String = TaskOptions.defaultQueueName,
         priority: Int = 0,
         backend: String = TaskOptions.defaultBackend,
         retry: RetryPolicy = .none,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        concurrencyLimit: ConcurrencyLimit? = nil
     ) {
         self.queueName = queueName
         self.priority = priority
         self.backend = backend
         self.retry = retry
         self.timeout = timeout
+        self.concurrencyLimit = concurrencyLimit
     }
 
     /// Checks the values a store would reject, so the caller hears about them at enqueue time.
@@ -55,6 +59,9 @@ public struct TaskOptions: Sendable, Equatable {
         for (name, backoff) in [("retry.initialBackoff", retry.initialBackoff), ("retry.maximumBackoff", retry.maximumBackoff)]
         where backoff < .zero || backoff > StoredTaskValues.maximumDuration {
             throw .invalidOption(task: taskName, "\(name) must be from 0 to 100 years, not \(backoff)")
+        }
+        if let concurrencyLimit, !(1...ConcurrencyLimit.maximumLimit).contains(concurrencyLimit.limit) {
+            throw .invalidOption(task: taskName, "concurrency limit \(concurrencyLimit.limit) is outside 1…\(ConcurrencyLimit.maximumLimit)")
         }
     }
 }

@@ -12,8 +12,10 @@ public struct TaskRequest: Sendable, Equatable {
     public var runAfter: Date?
     public var retry: RetryPolicy
     public var timeout: Duration?
+    /// The concurrency key and limit stored on the row; `nil` for a task without a limit.
+    public var concurrency: ConcurrencyLimit.Resolved?
 
-    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil) {
+    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, concurrency: ConcurrencyLimit.Resolved? = nil) {
         self.taskName = taskName
         self.queueName = queueName
         self.priority = priority
@@ -22,6 +24,7 @@ public struct TaskRequest: Sendable, Equatable {
         self.runAfter = runAfter
         self.retry = retry
         self.timeout = timeout
+        self.concurrency = concurrency
     }
 
     /// Encodes `arguments` for task `T`, checking its options and the size limit.
@@ -32,7 +35,8 @@ public struct TaskRequest: Sendable, Equatable {
         guard json.utf8.count <= maximumArgumentsSize else {
             throw .argumentsTooLarge(task: T.name, size: json.utf8.count, limit: maximumArgumentsSize)
         }
-        self.init(taskName: T.name, queueName: options.queueName, priority: options.priority, backend: options.backend, arguments: json, runAfter: runAfter, retry: options.retry, timeout: options.timeout)
+        self.init(taskName: T.name, queueName: options.queueName, priority: options.priority, backend: options.backend, arguments: json, runAfter: runAfter, retry: options.retry, timeout: options.timeout,
+                  concurrency: try options.concurrencyLimit?.resolved(taskName: T.name, arguments: json))
     }
 
     /// 1 MiB: large enough for any sensible set of ids and options, small enough to keep claims fast.

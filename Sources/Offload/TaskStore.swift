@@ -70,6 +70,18 @@ public protocol TaskStore: TaskBackend {
     /// (PostgreSQL's NOTIFY, sent only by enqueues and retries); `false` where every commit wakes the workers,
     /// their own included, and a claim takes the database's write lock (SQLite's WAL watch).
     var claimsOnWakeUp: Bool { get }
+
+    // MARK: queue control
+
+    /// Stops every worker on every host from claiming tasks of `queue`; enqueueing still works.
+    /// Returns `false` when the queue was already paused (the first pause's time and author stay).
+    func pauseQueue(_ queue: String, by pausedBy: String, at now: Date) async throws -> Bool
+
+    /// Lets workers claim from `queue` again and wakes idle ones; returns `false` when it was not paused.
+    func resumeQueue(_ queue: String) async throws -> Bool
+
+    /// The paused queues, by name.
+    func pausedQueues() async throws -> [PausedQueue]
 }
 
 extension TaskStore {
