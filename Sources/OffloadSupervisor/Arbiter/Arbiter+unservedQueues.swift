@@ -17,7 +17,9 @@ extension Arbiter {
             do {
                 let counts = try await store.counts()
                 let workers = try await store.workers()
-                found = UnservedQueue.find(counts: counts, workers: workers, now: Date(), alsoServed: ownQueues)
+                // A paused queue waits on purpose: `ctl status` and `offload counts` say "paused", not "unserved".
+                let paused = Set(try await store.pausedQueues().map(\.queueName))
+                found = UnservedQueue.find(counts: counts, workers: workers, now: Date(), alsoServed: ownQueues.union(paused))
             } catch {
                 found = nil
             }
