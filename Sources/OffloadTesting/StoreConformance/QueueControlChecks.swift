@@ -50,7 +50,8 @@ enum QueueControlChecks {
             let b = try await c.enqueueLimited(key: "b", limit: 1)
             let plain = try await c.enqueue()
             let claimed = try await c.store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .all, limit: 3, startingAtOnce: 1))
-            c.expectEqual(claimed.count, 2, "one started and one prefetched task claimed: \(claimed.map(\.id))")
+            // The store may start a limited task or the plain one; beyond the one started, only the plain task.
+            c.expect(!claimed.isEmpty, "nothing claimed")
             c.expect(claimed.dropFirst().allSatisfy { $0.id == plain.id }, "only the plain task may be prefetched: \(claimed.map(\.id))")
             let rest = try await c.claim(5, worker: "w2")
             c.expectEqual(Set((claimed + rest).map(\.id)), [a.id, b.id, plain.id], "each key runs one task beside the plain one")
