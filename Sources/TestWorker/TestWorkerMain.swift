@@ -23,6 +23,7 @@ struct TestWorkerMain {
         registry.register(FailTimes.self)
         registry.register(ReturnNaN.self)
         ProcessTasks.register(in: registry)
+        QueueControlTasks.register(in: registry)
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
         await WorkerCommand.main(registry: registry) { database in try await TaskStoreLocation.open(database) }
