@@ -52,6 +52,12 @@ struct QueueControlProcessTests {
         let late = try finished.filter { try Self.span(of: $0).start > pauseReturned.timeIntervalSince1970 * 1_000_000 }
         #expect(late.isEmpty, "tasks started after the pause returned: \(late.map(\.id))")
         #expect(try supervisor.status().workers.count == ready.workers.count, "workers stay up while their queue is paused")
+        // The supervisor looks every 10 s: `ctl status` and the log say "paused", never "unserved".
+        try await waitUntil("ctl status to show the paused queue", timeout: .seconds(40), interval: .milliseconds(200)) {
+            try supervisor.status().pausedQueues == ["default"]
+        }
+        try await supervisor.waitForLog("queue default is paused")
+        #expect(!supervisor.logContains("no worker serves"), "a paused queue is not unserved")
 
         let resume = try OffloadCommandRun.run(["resume", "default", "--database", supervisor.database])
         #expect(resume.exitStatus == 0 && resume.standardOutput.contains("resumed default"), "\(resume)")
