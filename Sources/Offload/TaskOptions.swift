@@ -19,6 +19,8 @@ public struct TaskOptions: Sendable, Equatable {
     public var timeout: Duration?
     /// Makes enqueues of an equal task return the one already there: see ``UniqueTask``. `nil`: every enqueue stores a task.
     public var unique: UniqueTask?
+    /// At most this many tasks with the same key RUNNING at once; `nil` for no limit (see ``ConcurrencyLimit``).
+    public var concurrencyLimit: ConcurrencyLimit?
 
     public init(
         queueName: String = TaskOptions.defaultQueueName,
@@ -26,7 +28,8 @@ public struct TaskOptions: Sendable, Equatable {
         backend: String = TaskOptions.defaultBackend,
         retry: RetryPolicy = .none,
         timeout: Duration? = nil,
-        unique: UniqueTask? = nil
+        unique: UniqueTask? = nil,
+        concurrencyLimit: ConcurrencyLimit? = nil
     ) {
         self.queueName = queueName
         self.priority = priority
@@ -34,6 +37,7 @@ public struct TaskOptions: Sendable, Equatable {
         self.retry = retry
         self.timeout = timeout
         self.unique = unique
+        self.concurrencyLimit = concurrencyLimit
     }
 
     /// Checks the values a store would reject, so the caller hears about them at enqueue time.
@@ -59,6 +63,9 @@ public struct TaskOptions: Sendable, Equatable {
         for (name, backoff) in [("retry.initialBackoff", retry.initialBackoff), ("retry.maximumBackoff", retry.maximumBackoff)]
         where backoff < .zero || backoff > StoredTaskValues.maximumDuration {
             throw .invalidOption(task: taskName, "\(name) must be from 0 to 100 years, not \(backoff)")
+        }
+        if let concurrencyLimit, !(1...ConcurrencyLimit.maximumLimit).contains(concurrencyLimit.limit) {
+            throw .invalidOption(task: taskName, "concurrency limit \(concurrencyLimit.limit) is outside 1…\(ConcurrencyLimit.maximumLimit)")
         }
     }
 }

@@ -10,6 +10,9 @@ extension TaskRequest {
         let options = TaskOptions(queueName: queueName, priority: priority, backend: backend, retry: retry, timeout: timeout)
         try options.validate(taskName: taskName)
         try unique?.validate(taskName: taskName)
+        if let problem = concurrency?.problem {
+            throw .invalidOption(task: taskName, problem)
+        }
         if let runAfter {
             guard runAfter.timeIntervalSince1970.isFinite, StoredTaskValues.runAfterRange.contains(runAfter) else {
                 throw .invalidOption(task: taskName, "runAfter \(runAfter.timeIntervalSince1970) s since 1970 is not a time between 1970 and 2970")

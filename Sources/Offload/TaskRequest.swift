@@ -14,8 +14,10 @@ public struct TaskRequest: Sendable, Equatable {
     public var timeout: Duration?
     /// The key this task holds while it is pending or running (see ``UniqueTask``); `nil` for a plain task.
     public var unique: UniqueConstraint?
+    /// The concurrency key and limit stored on the row; `nil` for a task without a limit.
+    public var concurrency: ConcurrencyLimit.Resolved?
 
-    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, unique: UniqueConstraint? = nil) {
+    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, unique: UniqueConstraint? = nil, concurrency: ConcurrencyLimit.Resolved? = nil) {
         self.taskName = taskName
         self.queueName = queueName
         self.priority = priority
@@ -25,6 +27,7 @@ public struct TaskRequest: Sendable, Equatable {
         self.retry = retry
         self.timeout = timeout
         self.unique = unique
+        self.concurrency = concurrency
     }
 
     /// Encodes `arguments` for task `T`, checking its options and the size limit.
@@ -36,7 +39,8 @@ public struct TaskRequest: Sendable, Equatable {
             throw .argumentsTooLarge(task: T.name, size: json.utf8.count, limit: maximumArgumentsSize)
         }
         self.init(taskName: T.name, queueName: options.queueName, priority: options.priority, backend: options.backend, arguments: json, runAfter: runAfter, retry: options.retry, timeout: options.timeout,
-                  unique: try options.unique?.constraint(taskName: T.name, arguments: json))
+                  unique: try options.unique?.constraint(taskName: T.name, arguments: json),
+                  concurrency: try options.concurrencyLimit?.resolved(taskName: T.name, arguments: json))
     }
 
     /// 1 MiB: large enough for any sensible set of ids and options, small enough to keep claims fast.

@@ -118,6 +118,18 @@ public protocol TaskStore: TaskBackend {
     /// The tasks RUNNING for `workerID` that someone asked to cancel: what a busy worker polls for, once a
     /// heartbeat interval or so, never once per task.
     func cancelRequests(ofWorker workerID: String) async throws -> Set<TaskResultID>
+
+    // MARK: queue control
+
+    /// Stops every worker on every host from claiming tasks of `queue`; enqueueing still works.
+    /// Returns `false` when the queue was already paused (the first pause's time and author stay).
+    func pauseQueue(_ queue: String, by pausedBy: String, at now: Date) async throws -> Bool
+
+    /// Lets workers claim from `queue` again and wakes idle ones; returns `false` when it was not paused.
+    func resumeQueue(_ queue: String) async throws -> Bool
+
+    /// The paused queues, by name.
+    func pausedQueues() async throws -> [PausedQueue]
 }
 
 extension TaskStore {

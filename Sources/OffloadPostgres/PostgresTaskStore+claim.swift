@@ -14,6 +14,13 @@ extension PostgresTaskStore {
             return (outcome, returnValue)
         }
         let failures = outcomes.filter { if case .succeeded = $0.result { false } else { true } }
+        let claimed = try await recordOutcomesAndClaim(successes: successes, failures: failures, claim: claim)
+        // Limited tasks, left alone by that claim, fill free slots it left (see `claimLimited`).
+        guard let claim, claimed.count < claim.startedLimit else { return claimed }
+        return claimed + (try await claimLimited(claim, limit: claim.startedLimit - claimed.count))
+    }
+
+    private func recordOutcomesAndClaim(successes: [(outcome: TaskOutcome, returnValue: String)], failures: [TaskOutcome], claim: ClaimRequest?) async throws -> [ClaimedTask] {
         if failures.isEmpty {
             return try await withConnection { [self] connection in
                 try await recordSuccessesAndClaim(successes, claim: claim, on: connection)
@@ -121,6 +128,7 @@ extension PostgresTaskStore {
             picked AS (
                 SELECT id, priority, run_after FROM \(names.task)
                 WHERE status = 'PENDING' AND (run_after <= \(now) OR run_after = 'infinity') \(queueFilter)
+                      AND concurrency_key IS NULL AND \(notPaused)
                 ORDER BY priority DESC, run_after, id
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED),
@@ -139,6 +147,13 @@ extension PostgresTaskStore {
                       task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after,
                       jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL
             """, binds: binds), logger: logger).collect()
+        return try await claimedRows(rows, claim: claim, on: connection)
+    }
+
+    /// Claimed rows as tasks to run, in claim order; rows holding garbage (or a problem `extraProblem` finds)
+    /// are failed on their own.
+    func claimedRows(_ rows: [PostgresRow], claim: ClaimRequest, on connection: PostgresConnection,
+                     extraProblem: (PostgresRandomAccessRow) throws -> StoredValueProblem? = { _ in nil }) async throws -> [ClaimedTask] {
         var claimed: [ClaimedTask] = []
         claimed.reserveCapacity(rows.count)
         var poisoned: [(id: Int64, attempt: Int, problem: StoredValueProblem)] = []
@@ -153,6 +168,7 @@ extension PostgresTaskStore {
                 throw OffloadError(.invalidStoredRow, "A claimed task has a column of an unexpected type: \(String(reflecting: error)). Was the schema changed by hand?")
             }
             do {
+                if let problem = try extraProblem(columns) { throw problem }
                 claimed.append(try Self.claimedTask(id: id, attempt: attempt, columns))
             } catch let problem as StoredValueProblem {
                 poisoned.append((id, attempt, problem))
@@ -220,7 +236,7 @@ extension PostgresTaskStore {
             }
             // A run-after of infinity is garbage the claim picks up and fails; a worker must see it as ready.
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT EXISTS (SELECT 1 FROM \(names.task) WHERE status = 'PENDING' AND (run_after <= $1 OR run_after = 'infinity') \(queueFilter))
+                SELECT EXISTS (SELECT 1 FROM \(names.task) WHERE status = 'PENDING' AND (run_after <= $1 OR run_after = 'infinity') \(queueFilter) AND \(notPaused) AND \(underLimit))
                 """, binds: binds), logger: logger).collect()
             return try rows.first?.decode(Bool.self) ?? false
         }
@@ -235,7 +251,7 @@ extension PostgresTaskStore {
                 queueFilter = "AND queue_name = ANY($1)"
             }
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT min(run_after) FROM \(names.task) WHERE status = 'PENDING' AND isfinite(run_after) \(queueFilter)
+                SELECT min(run_after) FROM \(names.task) WHERE status = 'PENDING' AND isfinite(run_after) \(queueFilter) AND \(notPaused) AND \(underLimit)
                 """, binds: binds), logger: logger).collect()
             return try rows.first?.decode(Date?.self)
         }

@@ -57,7 +57,7 @@ extension PostgresTaskStore {
         if request.unique != nil { return try await insertUnique(request, on: connection).record }
         let now = Date()
         let runAfter = request.runAfter ?? now
-        var binds = PostgresBindings(capacity: 13)
+        var binds = PostgresBindings(capacity: 15)
         binds.append(request.taskName)
         binds.append(request.queueName)
         binds.append(request.backend)
@@ -70,16 +70,20 @@ extension PostgresTaskStore {
         binds.append(request.retry.maximumBackoff.milliseconds)
         binds.append(request.retry.jitter)
         binds.append(request.timeout?.milliseconds)
+        binds.append(request.concurrency?.key)
+        binds.append(request.concurrency?.limit)
         binds.append(names.channel)
         // The NOTIFY rides in the same statement: one round trip, delivered only when the row commits.
         // Its payload is empty: any role of the database may LISTEN, so it must not name the queue.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH inserted AS (
                 INSERT INTO \(names.task) (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
-                                           max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms)
-                VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12)
+                                           max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
+                                           concurrency_key,
+                                           concurrency_limit)
+                VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                 RETURNING id, queue_name)
-            SELECT id, pg_notify($13, '')::text FROM inserted
+            SELECT id, pg_notify($15, '')::text FROM inserted
             """, binds: binds), logger: logger).collect()
         guard let id = try rows.first?.decode(Int64.self) else {
             throw OffloadError(.databaseUnavailable, "PostgreSQL at \(configuration.endpoint) returned no id for the task \(request.taskName) it was asked to insert.")

@@ -19,9 +19,12 @@ extension SQLiteTaskStore {
             // Tasks to start at once first, then the prefetched ones, each marked so; both statements pick
             // in the same order, so the marks match the order the worker starts them in.
             let startedLimit = claim.startedLimit
-            var claimed = try claimReady(claim, limit: startedLimit, started: true, db: db)
+            // Limited tasks are claimed only to start at once, never prefetched: a prefetched one would hold
+            // a slot of its key without running. The limit-aware statement runs only while one is ready.
+            let limited = try hasLimitedReady(claim, db: db)
+            var claimed = try claimReady(claim, limit: startedLimit, started: true, limited: limited, db: db)
             if claim.limit > startedLimit {
-                claimed += try claimReady(claim, limit: claim.limit - startedLimit, started: false, db: db)
+                claimed += try claimReady(claim, limit: claim.limit - startedLimit, started: false, limited: false, db: db)
             }
             return claimed
         }
@@ -68,7 +71,10 @@ extension SQLiteTaskStore {
     /// A row holding garbage in a column the claim reads is failed on its own, in the same transaction, with
     /// an error naming the column: one bad row costs one task, never the queue. Rows whose `run_after` is not
     /// an integer are claimed too, or nobody would ever settle them.
-    private func claimReady(_ claim: ClaimRequest, limit: Int, started: Bool, db: Database) throws -> [ClaimedTask] {
+    ///
+    /// Paused queues are left out; with `limited`, tasks over their concurrency limit too (see
+    /// ``limitedCandidates(queueFilter:)``), else every task with a limit.
+    private func claimReady(_ claim: ClaimRequest, limit: Int, started: Bool, limited: Bool, db: Database) throws -> [ClaimedTask] {
         guard limit > 0 else { return [] }
         let now = DatabaseTime.micros(claim.now)
         let queueFilter: String
@@ -87,19 +93,27 @@ extension SQLiteTaskStore {
                 started_at = COALESCE(started_at, ?),
                 worker_ids = CASE WHEN \(isJSONArray("worker_ids")) THEN json_insert(worker_ids, '$[#]', ?) ELSE worker_ids END,
                 attempt_started = ?
-            WHERE id IN (
+            WHERE id IN (\(limited ? Self.limitedCandidates(queueFilter: queueFilter) : """
                 SELECT id FROM offload_task
                 WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') \(queueFilter)
+                      AND concurrency_key IS NULL AND \(Self.notPaused)
                 ORDER BY priority DESC, run_after, id
+                """)
                 LIMIT ?)
             RETURNING \(Self.claimedColumns.prefix(12).joined(separator: ", ")),
-                      \(isJSONArray("worker_ids")), \(isJSONArray("errors"))
+                      \(isJSONArray("worker_ids")), \(isJSONArray("errors"))\(limited ? ", \(Self.concurrencyProblem)" : "")
             """)
         var claimed: [ClaimedTask] = []
         var poisoned: [PoisonedClaim] = []
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
             switch Self.claimedTask(from: row) {
+            case .success(let task) where limited:
+                if let problem = String.fromDatabaseValue(row[14]) {
+                    poisoned.append(PoisonedClaim(id: task.id.rawValue, attempt: task.attempt, problem: StoredValueProblem(column: "concurrency_limit", reason: problem)))
+                } else {
+                    claimed.append(task)
+                }
             case .success(let task): claimed.append(task)
             case .failure(let bad): poisoned.append(bad)
             }
@@ -116,11 +130,11 @@ extension SQLiteTaskStore {
         try read { db in
             switch queues {
             case .all:
-                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer'))")
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') AND \(Self.notPaused) AND \(Self.underLimit))")
                 return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)]) ?? false
             case .named(let names):
                 let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') AND queue_name IN (\(placeholders)))")
+                let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM offload_task WHERE status = 'PENDING' AND (run_after <= ? OR typeof(run_after) != 'integer') AND queue_name IN (\(placeholders)) AND \(Self.notPaused) AND \(Self.underLimit))")
                 return try Bool.fetchOne(statement, arguments: [DatabaseTime.micros(now)] + StatementArguments(names)) ?? false
             }
         }
@@ -134,10 +148,10 @@ extension SQLiteTaskStore {
             let earliest: DatabaseValue?
             switch queues {
             case .all:
-                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING'")
+                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND \(Self.notPaused) AND \(Self.underLimit)")
             case .named(let names):
                 let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
-                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND queue_name IN (\(placeholders))", arguments: StatementArguments(names))
+                earliest = try DatabaseValue.fetchOne(db, sql: "SELECT MIN(run_after) FROM offload_task WHERE status = 'PENDING' AND queue_name IN (\(placeholders)) AND \(Self.notPaused) AND \(Self.underLimit)", arguments: StatementArguments(names))
             }
             switch earliest?.storage {
             case nil, .null: return nil

@@ -114,6 +114,7 @@ extension SQLiteTaskStore {
             request.retry.maxAttempts, request.retry.initialBackoff.milliseconds, request.retry.maximumBackoff.milliseconds,
             request.retry.jitter, request.timeout?.milliseconds,
         ])
+        try storeConcurrency(of: request, id: db.lastInsertedRowID, db: db)
         var record = TaskRecord(id: TaskResultID(db.lastInsertedRowID), request: request, enqueuedAt: now)
         record.runAfter = runAfter
         return record

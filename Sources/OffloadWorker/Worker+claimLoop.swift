@@ -8,6 +8,8 @@ extension Worker {
         var claimed: [ClaimedTask] = []
         var outcomes: [TaskOutcome] = []
         var running = 0
+        // How many tasks at the front of `claimed` the claim marked started; those after it were prefetched.
+        var startedAtClaim = 0
         var attemptsBegun = 0
         var prefetch = PrefetchPolicy(budget: configuration.prefetchBudget, maximum: configuration.maximumPrefetch)
         var backoff = StoreBackoff()
@@ -17,10 +19,20 @@ extension Worker {
             while true {
                 let stopping = stopRequested.load(ordering: .relaxed) || Task.isCancelled
 
+                // Prefetched tasks about to start are checked against paused queues first.
+                if !stopping, configuration.concurrency - running > startedAtClaim {
+                    do {
+                        try await releasePausedPrefetched(&claimed, prefetchedFrom: startedAtClaim)
+                    } catch {
+                        await backoffBell.wait(timeout: backoff.failed(error, doing: "check prefetched tasks against paused queues", logger: logger))
+                        continue
+                    }
+                }
                 // Every task this turn can start, reported in one write before any of them runs.
                 let starting = stopping ? [] : claimed.prefix(max(0, configuration.concurrency - running))
                 if !starting.isEmpty {
                     claimed.removeFirst(starting.count)
+                    startedAtClaim = max(0, startedAtClaim - starting.count)
                     status.report(starting.map { .started($0.id.rawValue, timeout: $0.timeout) })
                     for task in starting {
                         running += 1
@@ -43,6 +55,7 @@ extension Worker {
                                 ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit, startingAtOnce: configuration.concurrency - running)
                                 : nil
                             claimed = try await storeWait.during { try await store.complete(outcomes, thenClaim: request) }
+                            startedAtClaim = min(claimed.count, request?.startedLimit ?? 0)
                             outcomes.removeAll()
                             backoff.succeeded(doing: "record results and claim tasks", logger: logger)
                         } catch {

@@ -24,6 +24,7 @@ struct TestWorkerMain {
         registry.register(FailTimes.self)
         registry.register(ReturnNaN.self)
         ProcessTasks.register(in: registry)
+        QueueControlTasks.register(in: registry)
         registry.register(EnvironmentProbe.self)
         DeclaredQueueTasks.register(in: registry)
         registry.register(SnoozeOnce.self)

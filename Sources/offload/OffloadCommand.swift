@@ -10,5 +10,6 @@ struct OffloadCommand: AsyncParsableCommand {
             EnqueueCommand.self, ShowCommand.self, ListCommand.self, CountsCommand.self,
             StatusCommand.self, RetryCommand.self, PruneCommand.self,
             CancelCommand.self, SchedulesCommand.self, WebCommand.self,
+            PauseCommand.self, ResumeCommand.self,
         ])
 }

@@ -33,6 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if status.workers.isEmpty { print("(no workers registered)") }
         print("")
-        print(CountsTable.render(status.queues, unserved: UnservedQueue.find(counts: status.queues, workers: status.workers, now: Date())))
+        let paused = try await store.pausedQueues()
+        print(CountsTable.render(status.queues, unserved: UnservedQueue.find(counts: status.queues, workers: status.workers, now: Date(), alsoServed: Set(paused.map(\.queueName))), paused: paused))
     }
 }

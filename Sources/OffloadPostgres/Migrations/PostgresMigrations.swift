@@ -19,6 +19,7 @@ enum PostgresMigrations {
         Migration(version: 1, summary: "tasks and workers", statements: createTasksAndWorkers),
         Migration(version: 2, summary: "started mark of a claimed task", statements: addAttemptStarted),
         Migration(version: 3, summary: "cancellation", statements: addCancellation),
+        Migration(version: 4, summary: "paused queues and concurrency limits", statements: addQueueControl),
         Migration(version: 5, summary: "unique tasks", statements: addUniqueKeys),
         Migration(version: 6, summary: "schedules and their slots", statements: addSchedules),
     ]

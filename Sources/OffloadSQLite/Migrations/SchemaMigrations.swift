@@ -7,6 +7,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
         migrator.registerMigration("v2: started mark of a claimed task", migrate: addAttemptStarted)
         migrator.registerMigration("v3: cancellation", migrate: addCancellation)
+        migrator.registerMigration("v4: paused queues and concurrency limits", migrate: addQueueControl)
         migrator.registerMigration("v5: unique tasks", migrate: addUniqueKeys)
         migrator.registerMigration("v6: schedules and their slots", migrate: addSchedules)
         return migrator

@@ -39,7 +39,8 @@ extension Arbiter {
                     secondsSinceHeartbeat: (now - worker.lastHeartbeat).seconds,
                     tasksDone: worker.tasksDone, generation: worker.generation)
             },
-            unservedQueues: unservedWatch.current)
+            unservedQueues: unservedWatch.current,
+            pausedQueues: unservedWatch.paused.map(\.queueName))
     }
 }
 

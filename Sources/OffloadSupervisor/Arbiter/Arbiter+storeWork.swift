@@ -139,6 +139,8 @@ extension Arbiter {
             nextRegistrySweep = .now + configuration.staleWorkerTimeout / 2
         case .unservedQueues(let found):
             handleUnservedQueues(found)
+        case .pausedQueues(let paused):
+            handlePausedQueues(paused)
         case .pendingCounts(let counts):
             statusCountsRunning = false
             let line = statusLine(pending: counts)

@@ -17,7 +17,10 @@ extension Arbiter {
             do {
                 let counts = try await store.counts()
                 let workers = try await store.workers()
-                found = UnservedQueue.find(counts: counts, workers: workers, now: Date(), alsoServed: ownQueues)
+                // A paused queue waits on purpose: `ctl status` and `offload counts` say "paused", not "unserved".
+                let paused = try await store.pausedQueues()
+                events.yield(.storeWorkFinished(.pausedQueues(paused)))
+                found = UnservedQueue.find(counts: counts, workers: workers, now: Date(), alsoServed: ownQueues.union(paused.map(\.queueName)))
             } catch {
                 found = nil
             }
@@ -40,5 +43,18 @@ extension Arbiter {
             unservedWatch.reported[queue] = nil
             logger.notice("queue \(TerminalSafe.escape(queue)) no longer has tasks waiting without a worker")
         }
+    }
+
+    /// Logs each queue that became paused or was resumed since the last look.
+    func handlePausedQueues(_ paused: [PausedQueue]) {
+        let before = Set(unservedWatch.paused.map(\.queueName))
+        for queue in paused where !before.contains(queue.queueName) {
+            logger.notice("queue \(TerminalSafe.escape(queue.queueName)) is paused (by \(TerminalSafe.escape(queue.pausedBy)) at \(queue.pausedAt)): no worker claims its tasks until `offload resume`")
+        }
+        let now = Set(paused.map(\.queueName))
+        for queue in before.sorted() where !now.contains(queue) {
+            logger.notice("queue \(TerminalSafe.escape(queue)) was resumed")
+        }
+        unservedWatch.paused = paused
     }
 }

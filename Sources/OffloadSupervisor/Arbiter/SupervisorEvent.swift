@@ -32,6 +32,8 @@ enum StoreWorkFinished: Sendable {
     case pendingCounts([QueueCounts]?)
     /// Queues with PENDING tasks that no live worker serves; `nil` when the store did not answer.
     case unservedQueues([UnservedQueue]?)
+    /// The queues paused with `offload pause`, read with the unserved ones.
+    case pausedQueues([PausedQueue])
 }
 
 /// Why new workers did not take over.

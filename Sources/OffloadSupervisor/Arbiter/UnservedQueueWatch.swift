@@ -11,4 +11,6 @@ struct UnservedQueueWatch {
     var current: [UnservedQueue] = []
     /// What was last logged per queue, so a line is logged once, and again only when its count changes.
     var reported: [String: Int] = [:]
+    /// The paused queues at the last look, for `ctl status`; a pause or resume is logged once.
+    var paused: [PausedQueue] = []
 }

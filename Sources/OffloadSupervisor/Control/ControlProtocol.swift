@@ -48,4 +48,6 @@ public struct SupervisorStatus: Codable, Sendable, Equatable {
     public var workers: [Worker]
     /// Queues with tasks waiting and no live worker on any host; `nil` from a supervisor too old to look.
     public var unservedQueues: [UnservedQueue]? = nil
+    /// Queues paused with `offload pause`, as of the last look (every 10 s); `nil` from an older supervisor.
+    public var pausedQueues: [String]? = nil
 }

@@ -19,6 +19,9 @@ public enum StatusTable {
         for queue in status.queues {
             lines.append([pad(safe(queue.name), 14), pad("\(queue.running)/\(queue.target)", 9), queue.halted.map { "HALTED: \(safe($0))" } ?? "ok"].joined(separator: " "))
         }
+        for paused in status.pausedQueues ?? [] {
+            lines.append("paused: queue \(safe(paused)) (offload resume \(safe(paused)) lets workers claim its tasks again)")
+        }
         for unserved in status.unservedQueues ?? [] {
             lines.append("warning: \(unserved.message)")
         }

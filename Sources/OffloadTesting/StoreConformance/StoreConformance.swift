@@ -22,6 +22,7 @@ public enum StoreConformance {
         + ConsoleQueryChecks.all
         + ScheduleChecks.all
         + CancelChecks.all
+        + QueueControlChecks.all
 
     /// Runs one check on a store made for it alone, then tears the store down.
     /// - Returns: What went wrong, one line each, `file:line: message`; empty when the store passed.
