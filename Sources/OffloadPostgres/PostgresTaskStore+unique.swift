@@ -67,6 +67,11 @@ extension PostgresTaskStore {
                 SELECT id, pg_notify($13, '')::text FROM inserted
                 """, binds: binds), logger: logger).collect()
             if let id = try inserted.first?.decode(Int64.self) {
+                if let concurrency = request.concurrency {
+                    try await connection.perform(PostgresQuery(unsafeSQL: """
+                        UPDATE \(names.task) SET concurrency_key = $1, concurrency_limit = $2 WHERE id = $3
+                        """, binds: bindings(concurrency.key, concurrency.limit, id)), logger: logger)
+                }
                 var record = TaskRecord(id: TaskResultID(id), request: request, enqueuedAt: now)
                 record.runAfter = runAfter
                 return .enqueued(record)

@@ -51,6 +51,7 @@ extension SQLiteTaskStore {
                 unique.key, unique.until(enqueuedAt: now).map(DatabaseTime.micros), unique.storedStates,
             ])
             if db.changesCount > 0 {
+                try storeConcurrency(of: request, id: db.lastInsertedRowID, db: db)
                 var record = TaskRecord(id: TaskResultID(db.lastInsertedRowID), request: request, enqueuedAt: now)
                 record.runAfter = runAfter
                 return .enqueued(record)
