@@ -70,6 +70,18 @@ public protocol TaskStore: TaskBackend {
     /// (PostgreSQL's NOTIFY, sent only by enqueues and retries); `false` where every commit wakes the workers,
     /// their own included, and a claim takes the database's write lock (SQLite's WAL watch).
     var claimsOnWakeUp: Bool { get }
+
+    // MARK: metrics
+
+    /// Every counter and histogram bucket of the metrics (docs/metrics.md): derived from the rows held, plus what
+    /// deleted rows, admin retries and the supervisor's events added to the counters table. Never decreases.
+    func metricsRows() async throws -> [TaskMetricsRow]
+
+    /// Ready, delayed and running tasks per queue at `now`, for the gauges.
+    func queueGauges(at now: Date) async throws -> [QueueGauges]
+
+    /// Adds events (a supervisor's spawns, crashes…) to the counters table, keyed by event name.
+    func addEventCounts(_ counts: [String: Int]) async throws
 }
 
 extension TaskStore {

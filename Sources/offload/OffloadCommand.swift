@@ -9,5 +9,6 @@ struct OffloadCommand: AsyncParsableCommand {
         subcommands: [
             EnqueueCommand.self, ShowCommand.self, ListCommand.self, CountsCommand.self,
             StatusCommand.self, RetryCommand.self, PruneCommand.self,
+            MetricsCommand.self,
         ])
 }

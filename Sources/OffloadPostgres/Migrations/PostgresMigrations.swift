@@ -18,6 +18,7 @@ enum PostgresMigrations {
     static let all: [Migration] = [
         Migration(version: 1, summary: "tasks and workers", statements: createTasksAndWorkers),
         Migration(version: 2, summary: "started mark of a claimed task", statements: addAttemptStarted),
+        Migration(version: 7, summary: "metrics counters", statements: addCounters),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -6,6 +6,7 @@ enum SchemaMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
         migrator.registerMigration("v2: started mark of a claimed task", migrate: addAttemptStarted)
+        migrator.registerMigration("v7: metrics counters", migrate: addCounters)
         return migrator
     }
 
