@@ -18,6 +18,7 @@ public enum StoreConformance {
         ClaimingChecks.all + OutcomeChecks.all + RecoveryChecks.all + WorkerRegistryChecks.all
         + PruneChecks.all + AdminChecks.all + WakeUpChecks.all + PoisonedRowChecks.all
         + EnqueueValidationChecks.all + ResultOwnershipChecks.all
+        + CounterChecks.all
 
     /// Runs one check on a store made for it alone, then tears the store down.
     /// - Returns: What went wrong, one line each, `file:line: message`; empty when the store passed.
