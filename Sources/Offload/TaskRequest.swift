@@ -12,8 +12,11 @@ public struct TaskRequest: Sendable, Equatable {
     public var runAfter: Date?
     public var retry: RetryPolicy
     public var timeout: Duration?
+    /// The trace context active at enqueue, as the bootstrapped instrument injected it (a JSON object of
+    /// carrier fields), continued by the worker's span; `nil` when there is no instrument or no context.
+    public var traceContext: String? = nil
 
-    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil) {
+    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, traceContext: String? = TaskTraceContext.current()) {
         self.taskName = taskName
         self.queueName = queueName
         self.priority = priority
@@ -22,6 +25,7 @@ public struct TaskRequest: Sendable, Equatable {
         self.runAfter = runAfter
         self.retry = retry
         self.timeout = timeout
+        self.traceContext = traceContext
     }
 
     /// Encodes `arguments` for task `T`, checking its options and the size limit.

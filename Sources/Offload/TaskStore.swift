@@ -123,8 +123,10 @@ public struct ClaimedTask: Sendable, Equatable {
     public var retry: RetryPolicy
     public var timeout: Duration?
     public var runAfter: Date
+    /// The trace context stored at enqueue (``TaskRequest/traceContext``), for the attempt's span.
+    public var traceContext: String? = nil
 
-    public init(id: TaskResultID, taskName: String, queueName: String, priority: Int, arguments: String, attempt: Int, retry: RetryPolicy, timeout: Duration?, runAfter: Date) {
+    public init(id: TaskResultID, taskName: String, queueName: String, priority: Int, arguments: String, attempt: Int, retry: RetryPolicy, timeout: Duration?, runAfter: Date, traceContext: String? = nil) {
         self.id = id
         self.taskName = taskName
         self.queueName = queueName
@@ -134,6 +136,7 @@ public struct ClaimedTask: Sendable, Equatable {
         self.retry = retry
         self.timeout = timeout
         self.runAfter = runAfter
+        self.traceContext = traceContext
     }
 }
 

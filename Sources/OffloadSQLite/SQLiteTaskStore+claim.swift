@@ -90,7 +90,8 @@ extension SQLiteTaskStore {
                 ORDER BY priority DESC, run_after, id
                 LIMIT ?)
             RETURNING \(Self.claimedColumns.prefix(12).joined(separator: ", ")),
-                      \(isJSONArray("worker_ids")), \(isJSONArray("errors"))
+                      \(isJSONArray("worker_ids")), \(isJSONArray("errors")),
+                      trace_context
             """)
         var claimed: [ClaimedTask] = []
         var poisoned: [PoisonedClaim] = []

@@ -98,8 +98,9 @@ extension SQLiteTaskStore {
         let now = Date()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
-                                      max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms)
-            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)
+                                      max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
+                                      trace_context)
+            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let runAfter = request.runAfter ?? now
         try statement.execute(arguments: [
@@ -107,6 +108,7 @@ extension SQLiteTaskStore {
             DatabaseTime.micros(now), DatabaseTime.micros(runAfter),
             request.retry.maxAttempts, request.retry.initialBackoff.milliseconds, request.retry.maximumBackoff.milliseconds,
             request.retry.jitter, request.timeout?.milliseconds,
+            request.traceContext,
         ])
         var record = TaskRecord(id: TaskResultID(db.lastInsertedRowID), request: request, enqueuedAt: now)
         record.runAfter = runAfter

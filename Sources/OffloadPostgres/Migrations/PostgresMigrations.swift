@@ -19,6 +19,7 @@ enum PostgresMigrations {
         Migration(version: 1, summary: "tasks and workers", statements: createTasksAndWorkers),
         Migration(version: 2, summary: "started mark of a claimed task", statements: addAttemptStarted),
         Migration(version: 7, summary: "metrics counters", statements: addCounters),
+        Migration(version: 8, summary: "trace context", statements: addTraceContext),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -7,6 +7,7 @@ enum SchemaMigrations {
         migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
         migrator.registerMigration("v2: started mark of a claimed task", migrate: addAttemptStarted)
         migrator.registerMigration("v7: metrics counters", migrate: addCounters)
+        migrator.registerMigration("v8: trace context", migrate: addTraceContext)
         return migrator
     }
 
