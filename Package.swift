@@ -39,12 +39,20 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Metrics and tracing (docs/metrics.md): the APIs, and the Prometheus text format for OffloadMetrics.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // Core API: what a web app imports to define and enqueue tasks.
         .target(
             name: "Offload",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                // The trace context active at enqueue is stored with the task (docs/metrics.md, "Tracing").
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings),
 
         // SQLite (WAL) store, the default backend.
@@ -87,6 +95,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Prometheus exposition of the database's counters, histograms and gauges (docs/metrics.md). Never linked
+        // by the worker or the supervisor; the console mounts it at /metrics, `offload metrics` prints it.
+        .target(
+            name: "OffloadMetrics",
+            dependencies: [
+                "Offload",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings),
 
@@ -111,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "offload",
             dependencies: [
-                "Offload", "OffloadSQLite", "OffloadStores",
+                "Offload", "OffloadSQLite", "OffloadStores", "OffloadMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -230,6 +251,14 @@ let package = Package(
                 "Offload", "OffloadSQLite", "OffloadWeb", "OffloadTesting", "OffloadProcessTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "OffloadMetricsTests",
+            dependencies: [
+                "Offload", "OffloadSQLite", "OffloadWorker", "OffloadMetrics", "OffloadTesting", "OffloadProcessTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings),
         // The new user's path end to end (docs/getting-started.md): a package outside the repository that depends

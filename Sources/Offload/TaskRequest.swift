@@ -16,8 +16,11 @@ public struct TaskRequest: Sendable, Equatable {
     public var unique: UniqueConstraint?
     /// The concurrency key and limit stored on the row; `nil` for a task without a limit.
     public var concurrency: ConcurrencyLimit.Resolved?
+    /// The trace context active at enqueue, as the bootstrapped instrument injected it (a JSON object of
+    /// carrier fields), continued by the worker's span; `nil` when there is no instrument or no context.
+    public var traceContext: String? = nil
 
-    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, unique: UniqueConstraint? = nil, concurrency: ConcurrencyLimit.Resolved? = nil) {
+    public init(taskName: String, queueName: String = TaskOptions.defaultQueueName, priority: Int = 0, backend: String = TaskOptions.defaultBackend, arguments: String = "{}", runAfter: Date? = nil, retry: RetryPolicy = .none, timeout: Duration? = nil, unique: UniqueConstraint? = nil, concurrency: ConcurrencyLimit.Resolved? = nil, traceContext: String? = TaskTraceContext.current()) {
         self.taskName = taskName
         self.queueName = queueName
         self.priority = priority
@@ -28,6 +31,7 @@ public struct TaskRequest: Sendable, Equatable {
         self.timeout = timeout
         self.unique = unique
         self.concurrency = concurrency
+        self.traceContext = traceContext
     }
 
     /// Encodes `arguments` for task `T`, checking its options and the size limit.

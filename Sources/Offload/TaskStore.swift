@@ -130,6 +130,18 @@ public protocol TaskStore: TaskBackend {
 
     /// The paused queues, by name.
     func pausedQueues() async throws -> [PausedQueue]
+
+    // MARK: metrics
+
+    /// Every counter and histogram bucket of the metrics (docs/metrics.md): derived from the rows held, plus what
+    /// deleted rows, admin retries and the supervisor's events added to the counters table. Never decreases.
+    func metricsRows() async throws -> [TaskMetricsRow]
+
+    /// Ready, delayed and running tasks per queue at `now`, for the gauges.
+    func queueGauges(at now: Date) async throws -> [QueueGauges]
+
+    /// Adds events (a supervisor's spawns, crashes…) to the counters table, keyed by event name.
+    func addEventCounts(_ counts: [String: Int]) async throws
 }
 
 extension TaskStore {
@@ -171,8 +183,10 @@ public struct ClaimedTask: Sendable, Equatable {
     public var retry: RetryPolicy
     public var timeout: Duration?
     public var runAfter: Date
+    /// The trace context stored at enqueue (``TaskRequest/traceContext``), for the attempt's span.
+    public var traceContext: String? = nil
 
-    public init(id: TaskResultID, taskName: String, queueName: String, priority: Int, arguments: String, attempt: Int, retry: RetryPolicy, timeout: Duration?, runAfter: Date) {
+    public init(id: TaskResultID, taskName: String, queueName: String, priority: Int, arguments: String, attempt: Int, retry: RetryPolicy, timeout: Duration?, runAfter: Date, traceContext: String? = nil) {
         self.id = id
         self.taskName = taskName
         self.queueName = queueName
@@ -182,6 +196,7 @@ public struct ClaimedTask: Sendable, Equatable {
         self.retry = retry
         self.timeout = timeout
         self.runAfter = runAfter
+        self.traceContext = traceContext
     }
 }
 

@@ -145,7 +145,8 @@ extension PostgresTaskStore {
             FROM ranked WHERE task.id = ranked.id
             RETURNING task.id, task.task_name, task.queue_name, task.priority, task.arguments, task.attempts, task.max_attempts,
                       task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after,
-                      jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL
+                      jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL,
+                      task.trace_context
             """, binds: binds), logger: logger).collect()
         return try await claimedRows(rows, claim: claim, on: connection)
     }
@@ -210,7 +211,8 @@ extension PostgresTaskStore {
             attempt: try StoredTaskValues.attempt(Int64(attempt)),
             retry: retry,
             timeout: timeout,
-            runAfter: try StoredTaskValues.time(try columns[11].decode(Date.self), column: "run_after"))
+            runAfter: try StoredTaskValues.time(try columns[11].decode(Date.self), column: "run_after"),
+            traceContext: try? columns[14].decode(String?.self))
     }
 
     /// Fails a task the claim just took whose row holds garbage, with an error naming the column. A

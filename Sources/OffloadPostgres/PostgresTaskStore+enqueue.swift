@@ -73,6 +73,7 @@ extension PostgresTaskStore {
         binds.append(request.concurrency?.key)
         binds.append(request.concurrency?.limit)
         binds.append(names.channel)
+        binds.append(request.traceContext)
         // The NOTIFY rides in the same statement: one round trip, delivered only when the row commits.
         // Its payload is empty: any role of the database may LISTEN, so it must not name the queue.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
@@ -80,8 +81,9 @@ extension PostgresTaskStore {
                 INSERT INTO \(names.task) (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
                                            max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
                                            concurrency_key,
-                                           concurrency_limit)
-                VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                           concurrency_limit,
+                                           trace_context)
+                VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16)
                 RETURNING id, queue_name)
             SELECT id, pg_notify($15, '')::text FROM inserted
             """, binds: binds), logger: logger).collect()

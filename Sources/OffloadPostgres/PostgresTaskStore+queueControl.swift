@@ -107,10 +107,11 @@ extension PostgresTaskStore {
                 RETURNING task.id, task.task_name, task.queue_name, task.priority, task.arguments, task.attempts, task.max_attempts,
                           task.backoff_initial_ms, task.backoff_max_ms, task.backoff_jitter, task.timeout_ms, task.run_after,
                           jsonb_typeof(task.errors) = 'array', array_position(task.worker_ids, NULL) IS NULL,
+                          task.trace_context,
                           \(Self.badLimit.replacingOccurrences(of: "concurrency_", with: "task.concurrency_"))
                 """, binds: binds), logger: logger).collect()
             return try await claimedRows(rows, claim: claim, on: connection) { columns in
-                try columns[14].decode(Bool?.self) == true
+                try columns[15].decode(Bool?.self) == true
                     ? StoredValueProblem(column: "concurrency_limit", reason: "concurrency_key must be a non-empty text and concurrency_limit a whole number from 1 to \(ConcurrencyLimit.maximumLimit)")
                     : nil
             }

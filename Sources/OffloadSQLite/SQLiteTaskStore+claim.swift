@@ -101,7 +101,8 @@ extension SQLiteTaskStore {
                 """)
                 LIMIT ?)
             RETURNING \(Self.claimedColumns.prefix(12).joined(separator: ", ")),
-                      \(isJSONArray("worker_ids")), \(isJSONArray("errors"))\(limited ? ", \(Self.concurrencyProblem)" : "")
+                      \(isJSONArray("worker_ids")), \(isJSONArray("errors")),
+                      trace_context\(limited ? ", \(Self.concurrencyProblem)" : "")
             """)
         var claimed: [ClaimedTask] = []
         var poisoned: [PoisonedClaim] = []
@@ -109,7 +110,7 @@ extension SQLiteTaskStore {
         while let row = try rows.next() {
             switch Self.claimedTask(from: row) {
             case .success(let task) where limited:
-                if let problem = String.fromDatabaseValue(row[14]) {
+                if let problem = String.fromDatabaseValue(row[15]) {
                     poisoned.append(PoisonedClaim(id: task.id.rawValue, attempt: task.attempt, problem: StoredValueProblem(column: "concurrency_limit", reason: problem)))
                 } else {
                     claimed.append(task)

@@ -43,7 +43,8 @@ extension SQLiteTaskStore {
             }
             return .success(ClaimedTask(
                 id: TaskResultID(id), taskName: taskName, queueName: queueName, priority: priority, arguments: arguments,
-                attempt: try StoredTaskValues.attempt(attempts), retry: retry, timeout: timeout, runAfter: runAfter))
+                attempt: try StoredTaskValues.attempt(attempts), retry: retry, timeout: timeout, runAfter: runAfter,
+                traceContext: row.count > 14 ? String.fromDatabaseValue(row[14]) : nil))
         } catch {
             return .failure(PoisonedClaim(id: id, attempt: attempt, problem: error))
         }

@@ -104,8 +104,9 @@ extension SQLiteTaskStore {
         let now = Date()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
-                                      max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms)
-            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)
+                                      max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
+                                      trace_context)
+            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let runAfter = request.runAfter ?? now
         try statement.execute(arguments: [
@@ -113,6 +114,7 @@ extension SQLiteTaskStore {
             DatabaseTime.micros(now), DatabaseTime.micros(runAfter),
             request.retry.maxAttempts, request.retry.initialBackoff.milliseconds, request.retry.maximumBackoff.milliseconds,
             request.retry.jitter, request.timeout?.milliseconds,
+            request.traceContext,
         ])
         try storeConcurrency(of: request, id: db.lastInsertedRowID, db: db)
         var record = TaskRecord(id: TaskResultID(db.lastInsertedRowID), request: request, enqueuedAt: now)

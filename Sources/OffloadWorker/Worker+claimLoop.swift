@@ -109,10 +109,14 @@ extension Worker {
         currentTasks.withLock { _ = $0.insert(task.id) }
         group.addTask {
             let start = clock.now
-            let result = await self.runCancellable(task)
+            let result = await TaskSpan.run(task, workerID: self.configuration.workerID) {
+                await self.runCancellable(task)
+            }
             let outcome = TaskOutcome(id: task.id, workerID: self.configuration.workerID, result: result)
             self.finish(task, outcome: outcome)
-            return (outcome, clock.now - start)
+            let elapsed = clock.now - start
+            WorkerMetrics.record(task, result, duration: elapsed)
+            return (outcome, elapsed)
         }
     }
 

@@ -11,5 +11,6 @@ struct OffloadCommand: AsyncParsableCommand {
             StatusCommand.self, RetryCommand.self, PruneCommand.self,
             CancelCommand.self, SchedulesCommand.self, WebCommand.self,
             PauseCommand.self, ResumeCommand.self,
+            MetricsCommand.self,
         ])
 }

@@ -22,6 +22,8 @@ enum PostgresMigrations {
         Migration(version: 4, summary: "paused queues and concurrency limits", statements: addQueueControl),
         Migration(version: 5, summary: "unique tasks", statements: addUniqueKeys),
         Migration(version: 6, summary: "schedules and their slots", statements: addSchedules),
+        Migration(version: 7, summary: "metrics counters", statements: addCounters),
+        Migration(version: 8, summary: "trace context", statements: addTraceContext),
     ]
 
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -10,6 +10,8 @@ enum SchemaMigrations {
         migrator.registerMigration("v4: paused queues and concurrency limits", migrate: addQueueControl)
         migrator.registerMigration("v5: unique tasks", migrate: addUniqueKeys)
         migrator.registerMigration("v6: schedules and their slots", migrate: addSchedules)
+        migrator.registerMigration("v7: metrics counters", migrate: addCounters)
+        migrator.registerMigration("v8: trace context", migrate: addTraceContext)
         return migrator
     }
 

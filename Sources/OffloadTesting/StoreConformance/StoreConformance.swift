@@ -23,6 +23,7 @@ public enum StoreConformance {
         + ScheduleChecks.all
         + CancelChecks.all
         + QueueControlChecks.all
+        + CounterChecks.all
 
     /// Runs one check on a store made for it alone, then tears the store down.
     /// - Returns: What went wrong, one line each, `file:line: message`; empty when the store passed.

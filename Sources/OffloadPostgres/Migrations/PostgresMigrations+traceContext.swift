@@ -1,0 +1,7 @@
+extension PostgresMigrations {
+    /// v8: the trace context active at enqueue (a JSON object of carrier fields), continued by the worker's span.
+    /// NULL when there was none: every row from before, and every task enqueued without tracing.
+    static func addTraceContext(_ names: PostgresSchemaNames) -> [String] {
+        ["ALTER TABLE \(names.task) ADD COLUMN trace_context text"]
+    }
+}
