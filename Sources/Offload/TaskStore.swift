@@ -82,7 +82,7 @@ public protocol TaskStore: TaskBackend {
     /// Tasks matching the console's filters, newest first, one keyset page (see ``TaskListQuery``).
     func tasks(matching query: TaskListQuery) async throws -> [TaskRecord]
 
-    /// Deletes those of `ids` that are finished (SUCCESSFUL or FAILED); returns the ids deleted.
+    /// Deletes those of `ids` that are finished (SUCCESSFUL, FAILED or CANCELLED); returns the ids deleted.
     func deleteFinished(ids: [TaskResultID]) async throws -> [TaskResultID]
 
     /// Makes those of `ids` that are PENDING with a later `runAfter` ready at `now`; returns the ids changed.

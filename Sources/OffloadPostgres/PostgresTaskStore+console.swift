@@ -30,7 +30,7 @@ extension PostgresTaskStore {
         guard !ids.isEmpty else { return [] }
         let raw = ids.map(\.rawValue)
         return try await withConnection { [self] connection in
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(names.task) WHERE id = ANY($1) AND status IN ('SUCCESSFUL', 'FAILED') RETURNING id", binds: bindings(raw)), logger: logger).collect()
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(names.task) WHERE id = ANY($1) AND status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED') RETURNING id", binds: bindings(raw)), logger: logger).collect()
             return try rows.map { TaskResultID(rawValue: try $0.decode(Int64.self)) }.sorted()
         }
     }

@@ -30,7 +30,7 @@ extension SQLiteTaskStore {
         guard !ids.isEmpty else { return [] }
         return try writeTransaction { db in
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            return try Int64.fetchAll(db, sql: "DELETE FROM offload_task WHERE id IN (\(placeholders)) AND status IN ('SUCCESSFUL', 'FAILED') RETURNING id",
+            return try Int64.fetchAll(db, sql: "DELETE FROM offload_task WHERE id IN (\(placeholders)) AND status IN ('SUCCESSFUL', 'FAILED', 'CANCELLED') RETURNING id",
                                       arguments: StatementArguments(ids.map(\.rawValue)))
                 .map(TaskResultID.init(rawValue:)).sorted()
         }

@@ -192,6 +192,7 @@ struct ConsolePages: Sendable {
         switch task.status {
         case .successful: kind = "ok"
         case .failed: kind = "bad"
+        case .cancelled: kind = "wait"
         case .running: kind = "run"
         case .pending: kind = task.runAfter > Date() ? "wait" : ""
         }

@@ -21,6 +21,8 @@ enum TaskSpan {
                 span.attributes["offload.task.outcome"] = retryAt == nil ? "failed" : "retrying"
                 span.recordError(AttemptFailed(exceptionType: error.exceptionType, message: error.message))
                 span.setStatus(SpanStatus(code: .error, message: error.exceptionType))
+            case .snoozed:
+                span.attributes["offload.task.outcome"] = "snoozed"
             }
             return result
         }

@@ -13,6 +13,7 @@ enum WorkerMetrics {
         case .succeeded: "succeeded"
         case .failed(_, .some): "retrying"
         case .failed(_, nil): "failed"
+        case .snoozed: "snoozed"
         }
         let key = task.taskName + "\u{0}" + outcome
         let (counter, timer) = handles.withLock { handles in
