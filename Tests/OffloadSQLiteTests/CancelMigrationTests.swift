@@ -62,13 +62,15 @@ struct CancelMigrationTests {
             try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'offload_task' AND type = 'index' AND sql IS NOT NULL ORDER BY name")
                 .map { "\($0[0] as String): \($0[1] as String)" }
         }
-        #expect(schema == [
+        // Later migrations add indexes of their own; these are the ones v3 must leave exactly as v1 and v2 made them.
+        let recreated: Set<String> = [
             "offload_task_cancelled: CREATE INDEX offload_task_cancelled ON offload_task (finished_at) WHERE status = 'CANCELLED'",
             "offload_task_finished: CREATE INDEX offload_task_finished ON offload_task (finished_at) WHERE status IN ('SUCCESSFUL', 'FAILED')",
             "offload_task_ready: CREATE INDEX offload_task_ready ON offload_task (priority DESC, run_after, id) WHERE status = 'PENDING'",
             "offload_task_ready_by_queue: CREATE INDEX offload_task_ready_by_queue ON offload_task (queue_name, priority DESC, run_after, id) WHERE status = 'PENDING'",
             "offload_task_running: CREATE INDEX offload_task_running ON offload_task (worker_id) WHERE status = 'RUNNING'",
-        ])
+        ]
+        #expect(recreated.subtracting(schema).isEmpty, "missing or changed: \(recreated.subtracting(schema).sorted())")
         let attemptStarted = try await store.pool.read { db in try Int.fetchAll(db, sql: "SELECT attempt_started FROM offload_task ORDER BY id") }
         #expect(attemptStarted == [1, 0, 1, 1])
 

@@ -83,7 +83,7 @@ struct EarlyWakeUpTests {
             try await waitUntil("the worker to look after the wake-up", interval: .milliseconds(1)) { store.looksSoFar > before }
             // The commit becomes visible only now, with no wake-up of its own: the race's second half.
             let id = try await app.enqueue(TaskRequest(taskName: Idle.name)).id
-            _ = try await waitFor("task \(id) to be picked up without a wake-up", timeout: .seconds(10), interval: .milliseconds(5)) {
+            _ = try await waitFor("task \(id) to be picked up without a wake-up", timeout: .seconds(60), interval: .milliseconds(5)) {
                 try app.record(id: id).status == .successful ? true : nil
             }
             worker.requestStop()

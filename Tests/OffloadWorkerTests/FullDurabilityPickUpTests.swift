@@ -36,7 +36,7 @@ struct FullDurabilityPickUpTests {
                 // Gaps of 0–49 ms: the enqueue lands anywhere in the worker's sleep and its follow-up looks.
                 try await Task.sleep(for: .milliseconds((index * 17) % 50))
                 let id = try await app.enqueue(TaskRequest(taskName: Noop.name, arguments: "{}")).id
-                _ = try await waitFor("task \(index) (\(id)) to start with no enqueue after it", timeout: .seconds(10), interval: .milliseconds(2)) {
+                _ = try await waitFor("task \(index) (\(id)) to start with no enqueue after it", timeout: .seconds(60), interval: .milliseconds(2)) {
                     try app.record(id: id).startedAt
                 }
             }
