@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "OffloadWeb",
             dependencies: [
-                "Offload",
+                "Offload", "OffloadMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

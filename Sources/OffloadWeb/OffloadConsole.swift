@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Offload
+import OffloadMetrics
 
 /// The web console and its JSON API over a task store, as routes an app mounts (docs/console.md).
 ///
@@ -32,6 +33,19 @@ public struct OffloadConsole: Sendable {
         group.get("workers") { _, _ in try await pages.workers() }
         group.get("assets/console.css") { _, _ in ConsoleAssets.response(ConsoleAssets.css, type: "text/css; charset=utf-8") }
         group.get("assets/console.js") { _, _ in ConsoleAssets.response(ConsoleAssets.js, type: "text/javascript; charset=utf-8") }
+
+        // Prometheus scrapes the same counters `offload metrics` prints (docs/metrics.md), behind the same auth.
+        let metrics = OffloadMetricsExporter(store: store)
+        group.get("metrics") { _, _ in
+            do {
+                return ConsoleAssets.response(try await metrics.exposition(), type: OffloadMetricsExporter.contentType)
+            } catch {
+                configuration.logger.error("metrics scrape failed: the task database could not be read", metadata: ["error": "\(error)"])
+                var response = ConsoleAssets.response("# the task database could not be read; see the console's log\n", type: "text/plain; charset=utf-8")
+                response.status = .serviceUnavailable
+                return response
+            }
+        }
 
         let api = ConsoleAPI(console: self)
         group.get("api/v1/openapi.json") { _, _ in ConsoleAssets.response(ConsoleOpenAPI.document, type: "application/json; charset=utf-8") }
