@@ -16,7 +16,7 @@ struct QueueOverview: Codable, Sendable {
     var failed: Int
     /// Seconds the oldest ready task has waited; `nil` when none is ready.
     var oldestReadyAgeSeconds: Double?
-    /// Whether the queue is paused; `nil` until queue control lands.
+    /// Whether the queue is paused (`offload pause`): no worker on any host starts its tasks.
     var paused: Bool?
 }
 
@@ -54,4 +54,13 @@ struct ActionResponse: Codable, Sendable {
         var id: Int64
         var reason: String
     }
+}
+
+/// What `POST /api/v1/queues/{name}/pause` and `/resume` answer.
+struct QueueChangeResponse: Codable, Sendable {
+    var queue: String
+    /// The queue's state now.
+    var paused: Bool
+    /// `false` when it already was in that state (the request is idempotent).
+    var changed: Bool
 }

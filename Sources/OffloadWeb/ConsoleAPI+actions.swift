@@ -48,6 +48,23 @@ extension ConsoleAPI {
         return try Self.json(try await perform(action, on: ids))
     }
 
+    /// Pauses or resumes a queue for every worker on every host (docs/tasks.md, "Pausing a queue").
+    func change(_ change: QueueChange, request: Request, queue: String) async throws -> Response {
+        try guardAction(request)
+        guard !queue.isEmpty, queue.utf8.count <= 200, !queue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ConsoleInputError("a queue name is 1 to 200 bytes of printable text")
+        }
+        let changed = switch change {
+        case .pause: try await store.pauseQueue(queue, by: Self.actor, at: Date())
+        case .resume: try await store.resumeQueue(queue)
+        }
+        logger.notice("console: \(change.rawValue) queue \(TerminalSafe.escape(queue))", metadata: ["queue": "\(TerminalSafe.escape(queue))", "changed": "\(changed)"])
+        return try Self.json(QueueChangeResponse(queue: queue, paused: change == .pause, changed: changed))
+    }
+
+    /// Who the console records as having cancelled or paused something.
+    static let actor = "offload web console"
+
     /// Read-only mode, the CSRF token (constant-time) and the Origin, in that order.
     private func guardAction(_ request: Request) throws {
         if console.configuration.readOnly {
@@ -82,6 +99,15 @@ extension ConsoleAPI {
         case .delete:
             touched = try await store.deleteFinished(ids: wanted)
             skipped = wanted.filter { !touched.contains($0) }.map { .init(id: $0.rawValue, reason: "task \($0) is not finished (or is gone): only SUCCESSFUL and FAILED tasks can be deleted") }
+        case .cancel:
+            for cancellation in try await store.cancel(wanted, by: Self.actor, at: Date()) {
+                switch cancellation.effect {
+                case .cancelled, .requested: touched.append(cancellation.id)
+                case .alreadyRequested: skipped.append(.init(id: cancellation.id.rawValue, reason: "task \(cancellation.id) is already being cancelled"))
+                case .alreadyFinished: skipped.append(.init(id: cancellation.id.rawValue, reason: "task \(cancellation.id) has finished: only PENDING and RUNNING tasks can be cancelled"))
+                case .notFound: skipped.append(.init(id: cancellation.id.rawValue, reason: "no task \(cancellation.id)"))
+                }
+            }
         case .run:
             touched = try await store.runNow(ids: wanted, at: Date())
             skipped = wanted.filter { !touched.contains($0) }.map { .init(id: $0.rawValue, reason: "task \($0) is not a delayed PENDING task (or is gone)") }

@@ -74,14 +74,20 @@ struct ConsoleAPI: Sendable {
         async let counts = store.counts()
         async let oldest = store.oldestReady(at: now)
         async let lastHour = store.finishedPerMinute(since: now.addingTimeInterval(-3600))
+        async let pausedQueues = store.pausedQueues()
+        let paused = Set(try await pausedQueues.map(\.queueName))
         let ages = try await oldest
         var queues = try await counts.map { count in
             QueueOverview(name: count.queueName, pending: count.pending, running: count.running, successful: count.successful, failed: count.failed,
-                          oldestReadyAgeSeconds: ages[count.queueName].map { max(0, now.timeIntervalSince($0)) }, paused: nil)
+                          oldestReadyAgeSeconds: ages[count.queueName].map { max(0, now.timeIntervalSince($0)) }, paused: paused.contains(count.queueName))
         }
         // A queue with only ready tasks of a name that `counts` lacks cannot happen, but stay total.
         for (name, date) in ages where !queues.contains(where: { $0.name == name }) {
-            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: max(0, now.timeIntervalSince(date)), paused: nil))
+            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: max(0, now.timeIntervalSince(date)), paused: paused.contains(name)))
+        }
+        // A paused queue with no task yet still shows, so it can be resumed from here.
+        for name in paused.sorted() where !queues.contains(where: { $0.name == name }) {
+            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: nil, paused: true))
         }
         return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now)
     }

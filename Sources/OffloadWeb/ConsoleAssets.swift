@@ -104,7 +104,7 @@ enum ConsoleAssets {
             box.className = bad ? "bad" : "";
           }
           async function post(path, body) {
-            const response = await fetch(base + "/api/v1/tasks/" + path, {
+            const response = await fetch(base + (path.startsWith("/") ? path : "/api/v1/tasks/" + path), {
               method: "POST", credentials: "same-origin",
               headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
               body: body === undefined ? "{}" : JSON.stringify(body),
@@ -118,7 +118,11 @@ enum ConsoleAssets {
             try {
               const answer = await post(path, body);
               const skipped = (answer.skipped || []).length;
-              flash(`${answer.action}: ${answer.touched.length} task(s) touched` + (skipped ? `, ${skipped} skipped` : ""), false);
+              if (answer.queue !== undefined) {
+                flash(`${answer.queue}: ${answer.paused ? "paused" : "resumed"}` + (answer.changed ? "" : " (it already was)"), false);
+              } else {
+                flash(`${answer.action}: ${answer.touched.length} task(s) touched` + (skipped ? `, ${skipped} skipped` : ""), false);
+              }
             } catch (error) {
               flash("Failed: " + error.message, true);
             }
@@ -129,6 +133,9 @@ enum ConsoleAssets {
             if (!(target instanceof HTMLElement)) { return; }
             if (target.id === "select-all") {
               document.querySelectorAll("input.select").forEach((box) => { box.checked = target.checked; });
+            } else if (target.dataset.queueAction) {
+              const queue = target.dataset.queue;
+              act(`${target.textContent} queue ${queue}`, `/api/v1/queues/${encodeURIComponent(queue)}/${target.dataset.queueAction}`);
             } else if (target.dataset.action) {
               act(`${target.textContent} task ${target.dataset.id}`, `${target.dataset.id}/${target.dataset.action}`);
             } else if (target.dataset.bulk) {

@@ -424,6 +424,84 @@ enum ConsoleOpenAPI {
         }
       }
     },
+    "/api/v1/tasks/{id}/cancel": {
+      "post": {
+        "summary": "Cancel a task: a PENDING (or delayed) one becomes CANCELLED at once; a RUNNING one is asked to stop through its worker and ends CANCELLED.",
+        "operationId": "CancelTask",
+        "parameters": [
+          {
+            "name": "X-CSRF-Token",
+            "in": "header",
+            "required": true,
+            "description": "The token in the pages' <meta name=\"csrf-token\">.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "What the action touched and skipped.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ActionResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed id, body or filter.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such task.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The task is not in a state this action applies to.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/tasks/bulk/retry": {
       "post": {
         "summary": "Retry the FAILED tasks among ids or matching a filter (at most 1000).",
@@ -595,6 +673,181 @@ enum ConsoleOpenAPI {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/BulkRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/tasks/bulk/cancel": {
+      "post": {
+        "summary": "Cancel the PENDING and RUNNING tasks among ids or matching a filter (at most 1000).",
+        "operationId": "bulkCancelTasks",
+        "parameters": [
+          {
+            "name": "X-CSRF-Token",
+            "in": "header",
+            "required": true,
+            "description": "The token in the pages' <meta name=\"csrf-token\">.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "What the action touched and skipped.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ActionResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed id, body or filter.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BulkRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/queues/{name}/pause": {
+      "post": {
+        "summary": "Pause a queue: no worker on any host starts its tasks until it is resumed; enqueueing still works. Idempotent.",
+        "operationId": "PauseQueue",
+        "parameters": [
+          {
+            "name": "X-CSRF-Token",
+            "in": "header",
+            "required": true,
+            "description": "The token in the pages' <meta name=\"csrf-token\">.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The queue's state now, and whether this request changed it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/QueueChange"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed queue name.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/v1/queues/{name}/resume": {
+      "post": {
+        "summary": "Resume a paused queue: idle workers claim from it at once. Idempotent.",
+        "operationId": "ResumeQueue",
+        "parameters": [
+          {
+            "name": "X-CSRF-Token",
+            "in": "header",
+            "required": true,
+            "description": "The token in the pages' <meta name=\"csrf-token\">.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The queue's state now, and whether this request changed it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/QueueChange"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed queue name.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
               }
             }
           }
@@ -957,6 +1210,26 @@ enum ConsoleOpenAPI {
             }
           }
         }
+      },
+      "QueueChange": {
+        "type": "object",
+        "properties": {
+          "queue": {
+            "type": "string"
+          },
+          "paused": {
+            "type": "boolean"
+          },
+          "changed": {
+            "type": "boolean",
+            "description": "false when the queue already was in that state."
+          }
+        },
+        "required": [
+          "queue",
+          "paused",
+          "changed"
+        ]
       }
     }
   }

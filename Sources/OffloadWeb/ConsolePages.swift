@@ -23,7 +23,12 @@ struct ConsolePages: Sendable {
             body += "<td class=\"num\(queue.failed > 0 ? " bad" : "")\"><a href=\"\(link("FAILED"))\">\(queue.failed)</a></td>"
             body += "<td class=\"num\"><a href=\"\(link("SUCCESSFUL"))\">\(queue.successful)</a></td>"
             body += "<td class=\"num\">\(queue.oldestReadyAgeSeconds.map(Self.age) ?? "–")</td>"
-            body += "<td>\(queue.paused == true ? "<span class=\"badge warn\">paused</span>" : "<span class=\"badge ok\">active</span>")</td></tr>\n"
+            body += "<td>\(queue.paused == true ? "<span class=\"badge warn\">paused</span>" : "<span class=\"badge ok\">active</span>")"
+            if !readOnly {
+                let change = queue.paused == true ? ("resume", "Resume") : ("pause", "Pause")
+                body += " <button data-queue-action=\"\(change.0)\" data-queue=\"\(q)\">\(change.1)</button>"
+            }
+            body += "</td></tr>\n"
         }
         body += "</tbody></table>\n"
         body += "<h2>Last hour</h2>\n" + ActivityChart.svg(data.lastHour, now: now)
@@ -42,8 +47,8 @@ struct ConsolePages: Sendable {
         var body = "<h1>Tasks</h1>\n" + filterForm(parameters)
         if !readOnly {
             body += "<div class=\"bulk\" data-filter=\"\(HTML.escape(Self.filterJSON(query)))\">"
-            body += "<span>Selected:</span> <button data-bulk=\"retry\">Retry</button> <button data-bulk=\"run\">Run now</button> <button data-bulk=\"delete\" class=\"danger\">Delete</button>"
-            body += " <span>All matching the filter:</span> <button data-bulk-filter=\"retry\">Retry</button> <button data-bulk-filter=\"run\">Run now</button> <button data-bulk-filter=\"delete\" class=\"danger\">Delete</button></div>\n"
+            body += "<span>Selected:</span> <button data-bulk=\"retry\">Retry</button> <button data-bulk=\"run\">Run now</button> <button data-bulk=\"cancel\">Cancel</button> <button data-bulk=\"delete\" class=\"danger\">Delete</button>"
+            body += " <span>All matching the filter:</span> <button data-bulk-filter=\"retry\">Retry</button> <button data-bulk-filter=\"run\">Run now</button> <button data-bulk-filter=\"cancel\">Cancel</button> <button data-bulk-filter=\"delete\" class=\"danger\">Delete</button></div>\n"
         }
         body += "<table class=\"grid tasks\"><thead><tr>\(readOnly ? "" : "<th><input type=\"checkbox\" id=\"select-all\" aria-label=\"Select all\"></th>")<th>Id</th><th>Task</th><th>Queue</th><th>Status</th><th>Attempts</th><th>Enqueued</th><th>Arguments</th></tr></thead><tbody>\n"
         if page.tasks.isEmpty { body += "<tr><td colspan=\"8\" class=\"empty\">No task matches.</td></tr>\n" }
@@ -80,6 +85,7 @@ struct ConsolePages: Sendable {
             body += "<div class=\"actions\">"
             if task.status == .failed { body += "<button data-action=\"retry\" data-id=\"\(id)\">Retry</button> " }
             if task.status == .pending && task.runAfter > Date() { body += "<button data-action=\"run\" data-id=\"\(id)\">Run now</button> " }
+            if task.status == .pending || task.status == .running { body += "<button data-action=\"cancel\" data-id=\"\(id)\">Cancel</button> " }
             if task.status.isFinished { body += "<button data-action=\"delete\" data-id=\"\(id)\" class=\"danger\">Delete</button>" }
             body += "</div>\n"
         }

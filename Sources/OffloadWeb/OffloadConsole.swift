@@ -53,6 +53,11 @@ public struct OffloadConsole: Sendable {
         group.get("api/v1/tasks/:id") { _, context in await api.answer { try await api.task(context.parameters.get("id") ?? "") } }
         group.get("api/v1/queues") { _, _ in await api.answer { try await api.queues() } }
         group.get("api/v1/workers") { _, _ in await api.answer { try await api.workers() } }
+        for change in QueueChange.allCases {
+            group.post("api/v1/queues/:name/\(change.rawValue)") { request, context in
+                await api.answer { try await api.change(change, request: request, queue: context.parameters.get("name") ?? "") }
+            }
+        }
         for action in ConsoleAction.allCases {
             group.post("api/v1/tasks/:id/\(action.rawValue)") { request, context in
                 await api.answer { try await api.act(action, request: request, id: context.parameters.get("id") ?? "") }
@@ -67,6 +72,13 @@ public struct OffloadConsole: Sendable {
     func path(_ relative: String) -> String { configuration.basePath + relative }
 }
 
+/// What a person can do to a queue from the console.
+enum QueueChange: String, CaseIterable, Sendable {
+    /// No worker on any host starts its tasks until it is resumed; enqueueing still works.
+    case pause
+    case resume
+}
+
 /// What a person can do to tasks from the console.
 enum ConsoleAction: String, CaseIterable, Sendable {
     /// A FAILED task back to PENDING with a fresh set of attempts.
@@ -75,6 +87,8 @@ enum ConsoleAction: String, CaseIterable, Sendable {
     case delete
     /// A delayed PENDING task made ready now.
     case run
+    /// A PENDING task CANCELLED at once; a RUNNING one asked to stop, through its worker (docs/tasks.md).
+    case cancel
 }
 
 extension Request {

@@ -95,6 +95,54 @@ struct ConsoleAPITests {
         }
     }
 
+    @Test("cancel makes a pending task CANCELLED at once, and a finished one is answered 409 unchanged")
+    func cancelsTasks() async throws {
+        let fixture = try ConsoleFixture()
+        let pending = try await fixture.enqueue(arguments: #"{"n":1}"#)
+        let failed = try await fixture.failedTask()
+        try await fixture.test { client in
+            let json = try await client.execute(uri: "/api/v1/tasks/\(pending.id)/cancel", method: .post, headers: ConsoleFixture.actionHeaders) { response in
+                #expect(response.status == .ok)
+                return try response.json()
+            }
+            #expect(json["touched"] as? [Int] == [Int(pending.id.rawValue)])
+            try await client.execute(uri: "/api/v1/tasks/\(failed.id)/cancel", method: .post, headers: ConsoleFixture.actionHeaders) { response in
+                #expect(response.status == .conflict)
+                let message = try response.json()["error"] as? String
+                #expect(message?.contains("has finished") == true)
+            }
+            try await client.execute(uri: "/tasks/\(failed.id)", method: .get) { #expect(!$0.text.contains(#"data-action="cancel""#)) }
+        }
+        let cancelled = try await fixture.store.record(id: pending.id)
+        #expect(cancelled.status == .cancelled)
+        #expect(cancelled.cancelledBy == "offload web console")
+        #expect(try await fixture.store.record(id: failed.id).status == .failed)
+    }
+
+    @Test("pause and resume a queue: stored for every worker, shown in the overview, idempotent")
+    func pausesAndResumesQueues() async throws {
+        let fixture = try ConsoleFixture()
+        try await fixture.enqueue(queue: "email")
+        try await fixture.test { client in
+            for expectedChange in [true, false] {
+                let json = try await client.execute(uri: "/api/v1/queues/email/pause", method: .post, headers: ConsoleFixture.actionHeaders) { try $0.json() }
+                #expect(json["paused"] as? Bool == true)
+                #expect(json["changed"] as? Bool == expectedChange)
+            }
+            #expect(try await fixture.store.pausedQueues().map(\.queueName) == ["email"])
+            #expect(try await fixture.store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .named(["email"]), limit: 1)).isEmpty)
+            let queues = try await client.execute(uri: "/api/v1/queues", method: .get) { try $0.json() }["queues"] as? [[String: Any]]
+            #expect(queues?.first { $0["name"] as? String == "email" }?["paused"] as? Bool == true)
+            try await client.execute(uri: "/", method: .get) { #expect($0.text.contains(#"data-queue-action="resume" data-queue="email""#)) }
+
+            let resumed = try await client.execute(uri: "/api/v1/queues/email/resume", method: .post, headers: ConsoleFixture.actionHeaders) { try $0.json() }
+            #expect(resumed["paused"] as? Bool == false)
+            #expect(resumed["changed"] as? Bool == true)
+        }
+        #expect(try await fixture.store.pausedQueues().isEmpty)
+        #expect(try await fixture.store.complete([], thenClaim: ClaimRequest(workerID: "w1", queues: .named(["email"]), limit: 1)).count == 1)
+    }
+
     @Test("bulk actions take a list of ids or a filter")
     func actsInBulk() async throws {
         let fixture = try ConsoleFixture()
@@ -127,9 +175,11 @@ struct ConsoleAPITests {
             for headers in forged {
                 try await client.execute(uri: "/api/v1/tasks/\(failed.id)/retry", method: .post, headers: headers) { #expect($0.status == .forbidden) }
                 try await client.execute(uri: "/api/v1/tasks/bulk/retry", method: .post, headers: headers, body: ByteBuffer(string: #"{"ids":[\#(failed.id)]}"#)) { #expect($0.status == .forbidden) }
+                try await client.execute(uri: "/api/v1/queues/failing/pause", method: .post, headers: headers) { #expect($0.status == .forbidden) }
             }
         }
         #expect(try await fixture.store.record(id: failed.id).status == .failed)
+        #expect(try await fixture.store.pausedQueues().isEmpty)
     }
 
     @Test("a read-only console answers every action 403 and shows no buttons")
@@ -137,7 +187,10 @@ struct ConsoleAPITests {
         let fixture = try ConsoleFixture(readOnly: true)
         let failed = try await fixture.failedTask()
         try await fixture.test { client in
-            for action in ["retry", "delete", "run"] {
+            for change in ["pause", "resume"] {
+                try await client.execute(uri: "/api/v1/queues/failing/\(change)", method: .post, headers: ConsoleFixture.actionHeaders) { #expect($0.status == .forbidden) }
+            }
+            for action in ["retry", "delete", "run", "cancel"] {
                 try await client.execute(uri: "/api/v1/tasks/\(failed.id)/\(action)", method: .post, headers: ConsoleFixture.actionHeaders) { #expect($0.status == .forbidden) }
                 try await client.execute(uri: "/api/v1/tasks/bulk/\(action)", method: .post, headers: ConsoleFixture.actionHeaders, body: ByteBuffer(string: #"{"ids":[1]}"#)) { #expect($0.status == .forbidden) }
             }
@@ -159,7 +212,8 @@ struct ConsoleAPITests {
             #expect(served == file)
             let paths = try #require((try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])?["paths"] as? [String: Any])
             var routes = ["/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/queues", "/api/v1/workers", "/api/v1/openapi.json"]
-            for action in ["retry", "delete", "run"] { routes += ["/api/v1/tasks/{id}/\(action)", "/api/v1/tasks/bulk/\(action)"] }
+            for action in ["retry", "delete", "run", "cancel"] { routes += ["/api/v1/tasks/{id}/\(action)", "/api/v1/tasks/bulk/\(action)"] }
+            routes += ["/api/v1/queues/{name}/pause", "/api/v1/queues/{name}/resume"]
             #expect(Set(paths.keys) == Set(routes))
         }
     }
