@@ -140,7 +140,7 @@ public protocol TaskStore: TaskBackend {
     /// Ready, delayed and running tasks per queue at `now`, for the gauges.
     func queueGauges(at now: Date) async throws -> [QueueGauges]
 
-    /// Adds events (a supervisor's spawns, crashes…) to the counters table, keyed by event name.
+    /// Adds events (a supervisor's spawns, crashes…) to the counters table, keyed by event name (`supervisor:EVENT`).
     func addEventCounts(_ counts: [String: Int]) async throws
 }
 

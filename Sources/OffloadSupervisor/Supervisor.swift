@@ -110,6 +110,7 @@ public final class Supervisor: Service {
         } onGracefulShutdown: {
             continuation.yield(.gracefulShutdown)
         }
+        await arbiter.flushEventCountsAtExit()
         logger.notice("supervisor stopped")
     }
 
@@ -152,6 +153,7 @@ extension Arbiter {
             startStatusUpdateWhenDue(group: &group)
             startRegistrySweepWhenDue(group: &group)
             startUnservedQueueCheckWhenDue(group: &group)
+            startEventCountFlushWhenDue(group: &group)
         case .control(let request, let reply):
             reply(handle(request))
         case .queuesDeclared(let declared):

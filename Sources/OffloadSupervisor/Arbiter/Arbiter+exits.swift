@@ -14,6 +14,7 @@ extension Arbiter {
         let reason = describe(worker.stopReason, status: status)
 
         startRecovery(of: worker, reason: reason, group: &group)
+        countExit(stopReason: worker.stopReason, succeeded: status.isSuccess)
         var metadata = metadata(worker)
         metadata["status"] = "\(status)"
         metadata["lifetime"] = "\(lifetime.formatted)"

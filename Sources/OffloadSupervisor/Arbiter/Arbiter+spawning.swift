@@ -59,6 +59,7 @@ extension Arbiter {
             serial: serial, id: workerID, queue: queue, index: index, generation: pool.generation,
             process: process, lifeline: lifeline.writeEnd, stderrTail: StderrTail(), spawnedAt: now, lastHeartbeat: now)
         workers[serial] = worker
+        count(.workerSpawned)
         logger.info("spawned worker", metadata: metadata(worker).merging(["id": "\(workerID)", "generation": "\(pool.generation)"]) { $1 })
         forwardOutput(of: worker, statusPipe: status.readEnd, group: &group)
     }

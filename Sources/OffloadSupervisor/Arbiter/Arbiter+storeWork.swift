@@ -141,6 +141,8 @@ extension Arbiter {
             handleUnservedQueues(found)
         case .pausedQueues(let paused):
             handlePausedQueues(paused)
+        case .eventCounts(let unsent):
+            handleEventCountFlush(unsent: unsent)
         case .pendingCounts(let counts):
             statusCountsRunning = false
             let line = statusLine(pending: counts)

@@ -14,6 +14,7 @@ extension Arbiter {
             return
         }
         swap = GenerationSwap(reason: reason, queuesLeft: all, current: nil, startedAt: .now, onReady: [onReady])
+        count(.workersReplaced)
         advanceSwap()
     }
 

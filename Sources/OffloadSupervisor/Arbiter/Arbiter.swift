@@ -48,6 +48,10 @@ final class Arbiter {
     /// The queues the worker's tasks declare, from `--describe-tasks`; `nil` when it cannot say.
     var declaredQueues: [String]?
     var unservedWatch = UnservedQueueWatch()
+    /// Events not yet written to the database's counters (see Arbiter+eventCounts).
+    var unsentEventCounts: [String: Int] = [:]
+    var eventCountFlushRunning = false
+    var lastEventCountFlush: ContinuousClock.Instant = .now
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration

@@ -34,6 +34,8 @@ enum StoreWorkFinished: Sendable {
     case unservedQueues([UnservedQueue]?)
     /// The queues paused with `offload pause`, read with the unserved ones.
     case pausedQueues([PausedQueue])
+    /// The supervisor's event counts were written (`unsent` empty) or not (kept for the next try).
+    case eventCounts(unsent: [String: Int])
 }
 
 /// Why new workers did not take over.
