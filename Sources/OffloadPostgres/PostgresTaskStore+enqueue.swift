@@ -57,23 +57,7 @@ extension PostgresTaskStore {
         if request.unique != nil { return try await insertUnique(request, on: connection).record }
         let now = Date()
         let runAfter = request.runAfter ?? now
-        var binds = PostgresBindings(capacity: 15)
-        binds.append(request.taskName)
-        binds.append(request.queueName)
-        binds.append(request.backend)
-        binds.append(request.priority)
-        binds.append(request.arguments)
-        binds.append(now)
-        binds.append(runAfter)
-        binds.append(request.retry.maxAttempts)
-        binds.append(request.retry.initialBackoff.milliseconds)
-        binds.append(request.retry.maximumBackoff.milliseconds)
-        binds.append(request.retry.jitter)
-        binds.append(request.timeout?.milliseconds)
-        binds.append(request.concurrency?.key)
-        binds.append(request.concurrency?.limit)
-        binds.append(names.channel)
-        binds.append(request.traceContext)
+        let binds = insertBindings(request, now: now, runAfter: runAfter, capacity: 16)
         // The NOTIFY rides in the same statement: one round trip, delivered only when the row commits.
         // Its payload is empty: any role of the database may LISTEN, so it must not name the queue.
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
@@ -103,5 +87,30 @@ extension PostgresTaskStore {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(TaskRecord.postgresSelection) FROM \(names.task) WHERE id = $1", binds: bindings(id.rawValue)), logger: logger).collect()
         guard let row = rows.first else { throw OffloadError.resultNotFound(id) }
         return try TaskRecord(postgresRow: row).readable()
+    }
+}
+
+extension PostgresTaskStore {
+    /// The binds of a task's INSERT, shared by the plain and the unique insert: $1–$12 the task's columns,
+    /// $13 and $14 its concurrency key and limit, $15 the NOTIFY channel, $16 its trace context.
+    func insertBindings(_ request: TaskRequest, now: Date, runAfter: Date, capacity: Int) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: capacity)
+        binds.append(request.taskName)
+        binds.append(request.queueName)
+        binds.append(request.backend)
+        binds.append(request.priority)
+        binds.append(request.arguments)
+        binds.append(now)
+        binds.append(runAfter)
+        binds.append(request.retry.maxAttempts)
+        binds.append(request.retry.initialBackoff.milliseconds)
+        binds.append(request.retry.maximumBackoff.milliseconds)
+        binds.append(request.retry.jitter)
+        binds.append(request.timeout?.milliseconds)
+        binds.append(request.concurrency?.key)
+        binds.append(request.concurrency?.limit)
+        binds.append(names.channel)
+        binds.append(request.traceContext)
+        return binds
     }
 }

@@ -39,20 +39,7 @@ extension PostgresTaskStore {
         // Each round either stores, finds a holder, or clears a released holder; another session can win the
         // race for a released key each time, and then the next round finds it holding.
         for _ in 0..<5 {
-            var binds = PostgresBindings(capacity: 16)
-            binds.append(request.taskName)
-            binds.append(request.queueName)
-            binds.append(request.backend)
-            binds.append(request.priority)
-            binds.append(request.arguments)
-            binds.append(now)
-            binds.append(runAfter)
-            binds.append(request.retry.maxAttempts)
-            binds.append(request.retry.initialBackoff.milliseconds)
-            binds.append(request.retry.maximumBackoff.milliseconds)
-            binds.append(request.retry.jitter)
-            binds.append(request.timeout?.milliseconds)
-            binds.append(names.channel)
+            var binds = insertBindings(request, now: now, runAfter: runAfter, capacity: 19)
             binds.append(unique.key)
             binds.append(unique.until(enqueuedAt: now))
             binds.append(unique.storedStates)
@@ -60,18 +47,14 @@ extension PostgresTaskStore {
                 WITH inserted AS (
                     INSERT INTO \(names.task) (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
                                                max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
+                                               concurrency_key, concurrency_limit, trace_context,
                                                unique_key, unique_until, unique_states)
-                    VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, $16)
+                    VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18, $19)
                     ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
                     RETURNING id)
-                SELECT id, pg_notify($13, '')::text FROM inserted
+                SELECT id, pg_notify($15, '')::text FROM inserted
                 """, binds: binds), logger: logger).collect()
             if let id = try inserted.first?.decode(Int64.self) {
-                if let concurrency = request.concurrency {
-                    try await connection.perform(PostgresQuery(unsafeSQL: """
-                        UPDATE \(names.task) SET concurrency_key = $1, concurrency_limit = $2 WHERE id = $3
-                        """, binds: bindings(concurrency.key, concurrency.limit, id)), logger: logger)
-                }
                 var record = TaskRecord(id: TaskResultID(id), request: request, enqueuedAt: now)
                 record.runAfter = runAfter
                 return .enqueued(record)

@@ -35,8 +35,8 @@ extension SQLiteTaskStore {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO offload_task (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
                                       max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
-                                      unique_key, unique_until, unique_states)
-            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      trace_context, unique_key, unique_until, unique_states)
+            VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             """)
         let holder = try db.cachedStatement(sql: "SELECT id, COALESCE(\(Self.holdsUniqueKey), 0) FROM offload_task WHERE unique_key = ?")
@@ -48,7 +48,7 @@ extension SQLiteTaskStore {
                 DatabaseTime.micros(now), DatabaseTime.micros(runAfter),
                 request.retry.maxAttempts, request.retry.initialBackoff.milliseconds, request.retry.maximumBackoff.milliseconds,
                 request.retry.jitter, request.timeout?.milliseconds,
-                unique.key, unique.until(enqueuedAt: now).map(DatabaseTime.micros), unique.storedStates,
+                request.traceContext, unique.key, unique.until(enqueuedAt: now).map(DatabaseTime.micros), unique.storedStates,
             ])
             if db.changesCount > 0 {
                 try storeConcurrency(of: request, id: db.lastInsertedRowID, db: db)

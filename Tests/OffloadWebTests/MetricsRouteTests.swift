@@ -18,7 +18,7 @@ struct MetricsRouteTests {
             TaskOutcome(id: claimed[1].id, workerID: "w1", result: .succeeded(returnValue: "null")),
             TaskOutcome(id: claimed[2].id, workerID: "w1", result: .failed(error, retryAt: nil)),
         ], thenClaim: nil)
-        try await fixture.failedTask("mail")  // one more, on queue "failing"
+        _ = try await fixture.failedTask("mail")  // one more, on queue "failing"
 
         try await fixture.test { client in
             let before = try await client.execute(uri: "/metrics", method: .get) { response in

@@ -23,6 +23,17 @@ enum QueueControlChecks {
             c.expectEqual(try await c.store.pausedQueues(), [], "paused queues after resuming")
             c.expectEqual(Set(try await c.claim(10, queues: .named(["mail"])).map(\.id)), [before.id, during.id], "claimed once resumed")
         },
+        ConformanceCheck("a unique task with a concurrency limit keeps its limit, and a duplicate of it is not stored") { c in
+            let request = { (key: String) in
+                TaskRequest(taskName: "limited", arguments: #"{"n":"\#(key)"}"#, unique: UniqueConstraint(key: key), concurrency: .init(key: "one-at-a-time", limit: 1))
+            }
+            let first = try await c.store.enqueue(request("a"))
+            let second = try await c.store.enqueue(request("b"))
+            let duplicate = try await c.store.enqueue(request("a"))
+            c.expectEqual(duplicate.id, first.id, "a duplicate enqueue returns the task already there")
+            c.expectEqual(try await c.claim(10).map(\.id), [first.id], "claimed: one task under a limit of 1")
+            c.expectEqual(try await c.record(second.id).status, .pending, "the second unique task waits for the slot")
+        },
         ConformanceCheck("a batch claim takes no more tasks of one key than its limit, and leaves the others pending") { c in
             let limited = try await (0..<5).asyncMap { _ in try await c.enqueueLimited(key: "customer-1", limit: 2) }
             let plain = try await c.enqueue()
