@@ -99,7 +99,7 @@ public final class SupervisorProcess: Sendable {
 
     /// Waits for a log line containing `text`. The log is read from the supervisor's pipes as it comes, so
     /// it can lag behind what `ctl status` or the process's exit already show: assert on the log this way.
-    public func waitForLog(_ text: String, timeout: Duration = .seconds(20)) async throws {
+    public func waitForLog(_ text: String, timeout: Duration = .seconds(60)) async throws {
         try await explainingTimeout {
             try await waitUntil("a log line containing \(text)", timeout: timeout) { logContains(text) }
         }
@@ -113,7 +113,7 @@ public final class SupervisorProcess: Sendable {
 
     /// Waits until every queue runs its target of ready workers.
     @discardableResult
-    public func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> SupervisorStatus {
+    public func waitUntilReady(timeout: Duration = .seconds(60)) async throws -> SupervisorStatus {
         try await explainingTimeout {
             try await waitFor("every worker ready", timeout: timeout) {
                 // A supervisor that exited never becomes ready: fail now, not at the (long) deadline.
@@ -148,7 +148,7 @@ public final class SupervisorProcess: Sendable {
         try store.record(id: id)
     }
 
-    public func waitForStatus(_ id: TaskResultID, _ statuses: Set<TaskStatus>, timeout: Duration = .seconds(30)) async throws -> TaskRecord {
+    public func waitForStatus(_ id: TaskResultID, _ statuses: Set<TaskStatus>, timeout: Duration = .seconds(60)) async throws -> TaskRecord {
         try await waitFor("task \(id) to be \(statuses)", timeout: timeout) {
             let record = try self.record(id)
             return statuses.contains(record.status) ? record : nil

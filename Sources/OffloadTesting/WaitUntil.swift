@@ -15,9 +15,12 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
 /// Waits until `condition` holds, checking every `interval`, failing after `timeout`.
 ///
 /// This is how tests synchronise with other processes: on a condition with a deadline, never a bare sleep.
+/// The default deadline is generous on purpose: in a full parallel run on two cores, dozens of worker and
+/// supervisor processes start at once and a condition that takes milliseconds alone can take tens of seconds;
+/// a deadline only bounds how long a failing test takes to say so.
 public func waitUntil(
     _ what: String,
-    timeout: Duration = .seconds(20),
+    timeout: Duration = .seconds(60),
     interval: Duration = .milliseconds(20),
     _ condition: () async throws -> Bool
 ) async throws {
@@ -33,7 +36,7 @@ public func waitUntil(
 /// Waits until `produce` returns a value, and returns it.
 public func waitFor<T>(
     _ what: String,
-    timeout: Duration = .seconds(20),
+    timeout: Duration = .seconds(60),
     interval: Duration = .milliseconds(20),
     _ produce: () async throws -> T?
 ) async throws -> T {

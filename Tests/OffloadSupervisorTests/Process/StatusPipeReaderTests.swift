@@ -9,8 +9,9 @@ extension ProcessTests {
         @Test("lines written while the reader pauses arrive together, in order, none lost")
         func burstArrivesAsOneBatch() async throws {
             let pipe = try FileDescriptorPipe()
-            // A pause far longer than the gap below: a reader that did not pause would deliver the lines apart.
-            var batches = StatusPipeReader.batches(from: pipe.readEnd, pause: .seconds(3)).makeAsyncIterator()
+            // A pause far longer than the gap below (and than the stalls of a loaded CI machine, seen near 10 s):
+            // a reader that did not pause would deliver the lines apart.
+            var batches = StatusPipeReader.batches(from: pipe.readEnd, pause: .seconds(15)).makeAsyncIterator()
             ProcessFixture.write("ready\n", to: pipe.writeEnd)
             #expect(await batches.next() == ["ready"], "a lone line after a quiet spell is read at once")
             let burst = (1...200).flatMap { ["started \($0) -", "finished \($0)"] }
