@@ -19,6 +19,7 @@ public struct OffloadCommandRun: Sendable, CustomStringConvertible {
 
     /// Runs `offload` with `arguments` to its end, blocking the calling thread until it exits.
     /// From async code (a test) call ``result(of:environment:)`` instead, which does not hold a cooperative thread.
+    @available(*, noasync, message: "blocks a cooperative thread while offload runs: use `await OffloadCommandRun.result(of:)`")
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> OffloadCommandRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "offload"))

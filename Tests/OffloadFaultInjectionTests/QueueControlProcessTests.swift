@@ -13,7 +13,7 @@ struct QueueControlProcessTests {
         let requests = (0..<200).map { _ in
             TaskRequest(taskName: "test.limited-span", arguments: #"{"sleepMilliseconds": 5}"#, concurrency: .init(key: "test.limited-span", limit: 2))
         }
-        let ids = try supervisor.store.enqueue(batch: requests).map(\.id)
+        let ids = try await supervisor.store.enqueue(batch: requests).map(\.id)
         var records: [TaskRecord] = []
         try await waitUntil("200 limited tasks to finish", timeout: .seconds(120), interval: .milliseconds(100)) {
             records = try ids.map { try supervisor.record($0) }
@@ -32,20 +32,20 @@ struct QueueControlProcessTests {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 2])
         let ready = try await supervisor.waitUntilReady()
         // Short tasks, so that workers prefetch: those are the tasks the pause must stop too.
-        let ids = try supervisor.store.enqueue(batch: (0..<3000).map { _ in
+        let ids = try await supervisor.store.enqueue(batch: (0..<3000).map { _ in
             TaskRequest(taskName: "test.span", arguments: #"{"sleepMilliseconds": 1}"#)
         }).map(\.id)
         try await waitUntil("some tasks to finish", timeout: .seconds(60)) {
             try await supervisor.store.counts().first { $0.queueName == "default" }.map { $0.successful >= 50 } ?? false
         }
-        let pause = try OffloadCommandRun.run(["pause", "default", "--database", supervisor.database])
+        let pause = try await OffloadCommandRun.result(of: ["pause", "default", "--database", supervisor.database])
         let pauseReturned = Date()
         #expect(pause.exitStatus == 0, "\(pause)")
         #expect(pause.standardOutput.contains("paused default"), "\(pause)")
         try await waitUntil("the running tasks to end", timeout: .seconds(60)) {
             try await supervisor.store.counts().first { $0.queueName == "default" }.map { $0.running == 0 } ?? false
         }
-        let counts = try OffloadCommandRun.run(["counts", "--database", supervisor.database])
+        let counts = try await OffloadCommandRun.result(of: ["counts", "--database", supervisor.database])
         #expect(counts.standardOutput.contains("[paused]") && !counts.standardOutput.contains("[no worker]"), "\(counts)")
         let finished = try ids.map { try supervisor.record($0) }.filter { $0.status == .successful }
         #expect(finished.count < ids.count, "the pause came too late to leave tasks pending")
@@ -59,7 +59,7 @@ struct QueueControlProcessTests {
         try await supervisor.waitForLog("queue default is paused")
         #expect(!supervisor.logContains("no worker serves"), "a paused queue is not unserved")
 
-        let resume = try OffloadCommandRun.run(["resume", "default", "--database", supervisor.database])
+        let resume = try await OffloadCommandRun.result(of: ["resume", "default", "--database", supervisor.database])
         #expect(resume.exitStatus == 0 && resume.standardOutput.contains("resumed default"), "\(resume)")
         try await waitUntil("every task to finish once resumed", timeout: .seconds(120), interval: .milliseconds(100)) {
             try await supervisor.store.counts().first { $0.queueName == "default" }.map { $0.pending == 0 && $0.running == 0 } ?? false

@@ -14,7 +14,7 @@ struct CrashRecoveryTests {
         try await supervisor.waitUntilReady()
         let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "k"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
         // Killed only once the task's body has begun (its first run-log line), not just reported started.
-        let victim = try await waitFor("the task to start") { supervisor.runs() == ["start k"] ? try supervisor.worker(running: id) : nil }
+        let victim = try await supervisor.explainingTimeout { try await waitFor("the task to start") { supervisor.runs() == ["start k"] ? try supervisor.worker(running: id) : nil } }
 
         kill(victim.pid, SIGKILL)
         let killedAt = ContinuousClock.now

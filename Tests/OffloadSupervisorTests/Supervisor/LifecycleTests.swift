@@ -12,9 +12,11 @@ struct LifecycleTests {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 2])
         try await supervisor.waitUntilReady()
         let ids = try ["a", "b"].map { try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "\#($0)"}"#) }
-        try await waitUntil("both tasks to start") {
-            let running = Set(try supervisor.status().workers.flatMap(\.currentTasks))
-            return ids.allSatisfy { running.contains($0.rawValue) }
+        try await supervisor.explainingTimeout {
+            try await waitUntil("both tasks to start") {
+                let running = Set(try supervisor.status().workers.flatMap(\.currentTasks))
+                return ids.allSatisfy { running.contains($0.rawValue) }
+            }
         }
         supervisor.signal(SIGTERM)
         #expect(await supervisor.process.waitForExit() == .exited(0))
