@@ -18,7 +18,7 @@ struct FateSupervisorKillTests {
         _ = try await auditWhenFinished(warmUp, in: first.store)
 
         let slow = TaskRequest(
-            taskName: "test.sleep", priority: 10, arguments: #"{"milliseconds": 3000, "label": "slow"}"#,
+            taskName: "test.sleep", priority: 10, arguments: #"{"milliseconds": 15000, "label": "slow"}"#,
             retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
         let fast = (0..<20).map { TaskRequest(taskName: "test.record", arguments: #"{"label": "fast \#($0)"}"#) }
         let batch = try await first.store.enqueue(batch: [slow] + fast)

@@ -14,7 +14,7 @@ struct CancelRunningTaskTests {
         // until it has an outcome to record.
         let ids = try await supervisor.store.enqueue(batch: [
             TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 60000, "label": "victim"}"#, retry: .exponential(maxAttempts: 3)),
-            TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 3000, "label": "sibling"}"#),
+            TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 15000, "label": "sibling"}"#),  // long: a loaded test process must not miss both running
         ]).map(\.id)
         let (victim, sibling) = (ids[0], ids[1])
         let worker = try await waitFor("both tasks to start on the one worker") {

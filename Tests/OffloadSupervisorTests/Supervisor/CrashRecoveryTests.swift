@@ -12,7 +12,7 @@ struct CrashRecoveryTests {
     func killedWorkerIsReplacedAndTaskRetried() async throws {
         let supervisor = try await SupervisorProcess.start()
         try await supervisor.waitUntilReady()
-        let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "k"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
+        let id = try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 8000, "label": "k"}"#, retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
         // Killed only once the task's body has begun (its first run-log line), not just reported started.
         let victim = try await supervisor.explainingTimeout { try await waitFor("the task to start") { supervisor.runs() == ["start k"] ? try supervisor.worker(running: id) : nil } }
 

@@ -11,7 +11,7 @@ struct LifecycleTests {
     func sigtermDrains() async throws {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 2])
         try await supervisor.waitUntilReady()
-        let ids = try ["a", "b"].map { try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 1500, "label": "\#($0)"}"#) }
+        let ids = try ["a", "b"].map { try supervisor.enqueue("test.sleep", arguments: #"{"milliseconds": 6000, "label": "\#($0)"}"#) }
         try await supervisor.explainingTimeout {
             try await waitUntil("both tasks to start") {
                 let running = Set(try supervisor.status().workers.flatMap(\.currentTasks))
