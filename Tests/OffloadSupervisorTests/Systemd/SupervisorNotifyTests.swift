@@ -56,7 +56,7 @@ struct SupervisorNotifyTests {
     func blockedLoopStopsWatchdog() async throws {
         let socket = try NotifySocketReceiver(.abstract)
         let supervisor = try await SupervisorProcess.start(environment: [
-            "NOTIFY_SOCKET": socket.notifySocket, "WATCHDOG_USEC": "400000", "OFFLOAD_TEST_STALL_LOOP_SECONDS": "2",
+            "NOTIFY_SOCKET": socket.notifySocket, "WATCHDOG_USEC": "400000", "OFFLOAD_TEST_STALL_LOOP_SECONDS": "4",
         ])
         _ = try receive(until: "READY=1", from: socket)
         _ = try receive(until: "WATCHDOG=1", from: socket)
@@ -71,8 +71,8 @@ struct SupervisorNotifyTests {
         let silentUntil = try receive(until: "WATCHDOG=1", from: socket)
         let gap = clock.now - blockedAt
         #expect(silentUntil.count == 1)
-        // The loop blocks for 2 s; `blockedAt` is taken once its log line was read, which lags on a loaded
-        // machine. An unblocked loop pings every 200 ms, so a 1 s silence still tells the two apart.
+        // The loop blocks for 4 s; `blockedAt` is taken once its log line was read, which lagged 1.9 s in a
+        // loaded CI run. An unblocked loop pings every 200 ms, so a 1 s silence still tells the two apart.
         #expect(gap >= .seconds(1), "WATCHDOG=1 arrived \(gap) after the loop blocked")
     }
 }
