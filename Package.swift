@@ -249,6 +249,7 @@ let package = Package(
             name: "OffloadWebTests",
             dependencies: [
                 "Offload", "OffloadSQLite", "OffloadWeb", "OffloadTesting", "OffloadProcessTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

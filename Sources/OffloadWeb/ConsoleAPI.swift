@@ -63,7 +63,16 @@ struct ConsoleAPI: Sendable {
     }
 
     func task(_ text: String) async throws -> Response {
-        try Self.json(try await store.record(id: try Self.id(text)))
+        try Self.json(try await readableRecord(id: try Self.id(text)))
+    }
+
+    /// One task through a listing rather than `record(id:)`, as `offload show` does: a row with garbage in a
+    /// column is still shown, its unreadable columns marked, instead of failing the request.
+    func readableRecord(id: TaskResultID) async throws -> TaskRecord {
+        guard let record = try await store.records(matching: TaskFilter(id: id, limit: 1)).first else {
+            throw OffloadError(.resultNotFound, "No task \(id): it was never enqueued, or it was pruned or deleted.")
+        }
+        return record
     }
 
     func queues() async throws -> Response {

@@ -76,7 +76,7 @@ struct ConsolePages: Sendable {
         }
         let task: TaskRecord
         do {
-            task = try await console.store.record(id: id)
+            task = try await api.readableRecord(id: id)
         } catch let error as OffloadError where error.code == .resultNotFound {
             return layout(title: "Task", active: "tasks", body: "<h1>Task \(id)</h1><p class=\"error\">No task \(id): it was never enqueued, or it was pruned or deleted.</p>", status: .notFound)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
@@ -92,6 +93,22 @@ struct ConsoleAPITests {
             #expect(try await fixture.store.record(id: delayed.id).runAfter <= Date())
             try await client.execute(uri: "/api/v1/tasks/\(delayed.id)/delete", method: .post, headers: ConsoleFixture.actionHeaders) { #expect($0.status == .conflict) }
             try await client.execute(uri: "/api/v1/tasks/424242/delete", method: .post, headers: ConsoleFixture.actionHeaders) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test("a task whose row holds garbage is shown, its unreadable columns named, in the API and on its page")
+    func showsAPoisonedRow() async throws {
+        let fixture = try ConsoleFixture()
+        let task = try await fixture.enqueue()
+        try await fixture.store.pool.write { db in
+            try db.execute(sql: "UPDATE offload_task SET enqueued_at = 'x', errors = 'nope' WHERE id = ?", arguments: [task.id.rawValue])
+        }
+        try await fixture.test { client in
+            try await client.execute(uri: "/api/v1/tasks/\(task.id)", method: .get) { response in
+                #expect(response.status == .ok, "\(response.text)")
+                #expect(response.text.contains("enqueued_at"), "\(response.text)")
+            }
+            try await client.execute(uri: "/tasks/\(task.id)", method: .get) { #expect($0.status == .ok) }
         }
     }
 
