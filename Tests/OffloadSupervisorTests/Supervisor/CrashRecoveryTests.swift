@@ -117,10 +117,10 @@ struct CrashRecoveryTests {
         let detection = try #require(supervisor.log.first { $0.contains("is hung") })
         let silence = try #require(detection.firstMatch(of: /no heartbeat for ([0-9.]+) s/).flatMap { Double($0.1) })
         #expect(silence < 3, "\(detection)")
-        try await waitUntil("a replacement worker", timeout: .seconds(10)) {
+        try await waitUntil("a replacement worker") {
             try supervisor.status().workers.contains { $0.pid != victim.pid && $0.state == "ready" }
         }
-        try await waitUntil("the stopped worker to be gone", timeout: .seconds(10)) { processIsGone(victim.pid) }
+        try await waitUntil("the stopped worker to be gone") { processIsGone(victim.pid) }
     }
 
     @Test("killing the supervisor with SIGKILL leaves no worker alive")
@@ -148,7 +148,7 @@ struct CrashRecoveryTests {
         #expect(try first.record(id).status == .running)
 
         let second = try await SupervisorProcess.start(directory: directory)
-        let record = try await second.waitForStatus(id, [.failed, .pending], timeout: .seconds(10))
+        let record = try await second.waitForStatus(id, [.failed, .pending])
         #expect(record.status == .failed)
         #expect(record.errors.first?.exceptionType == TaskFailureKind.workerLost)
     }
