@@ -13,6 +13,9 @@ public struct SourceWatcherConfiguration: Sendable, Equatable {
     /// matching rules. Extend the defaults rather than replace them:
     /// `WatchFilter.defaultIgnoredPatterns + ["Generated"]`.
     public var ignoredPatterns: [String]
+    /// How long the watcher thread waits for an event before it looks at its stop flag again: the bound on
+    /// a stop when the wake-up file cannot be used. Tests lengthen it to tell a prompt stop from a timed-out one.
+    var idleWaitSeconds: Int = 1
 
     public init(roots: [String], ignoredPatterns: [String] = WatchFilter.defaultIgnoredPatterns) {
         self.roots = roots

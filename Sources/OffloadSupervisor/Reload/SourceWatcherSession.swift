@@ -10,6 +10,7 @@ final class SourceWatcherSession {
     private let roots: [String]
     private let filter: WatchFilter
     private let wakeUp: SourceWatcherWakeUp
+    private let idleWaitSeconds: Int
     private var wakeDescriptor: Int32?
     private var directories: [Int32: WatchedDirectory] = [:]
     private var descriptorsByPath: [String: Int32] = [:]
@@ -19,6 +20,7 @@ final class SourceWatcherSession {
         roots = configuration.normalizedRoots
         filter = WatchFilter(ignoring: configuration.ignoredPatterns)
         self.wakeUp = wakeUp
+        idleWaitSeconds = max(1, configuration.idleWaitSeconds)
         try SourceWatcherSlot.startLibrary()
         do throws(SourceWatcherError) {
             for root in roots { try watchRoot(root) }
@@ -34,8 +36,8 @@ final class SourceWatcherSession {
     /// Hands each change to `emit` until a stop is requested or reading fails.
     func run(emit: (SourceChange) -> Void) {
         while !wakeUp.isStopRequested {
-            // One-second timeout: 0 would block forever (libinotifytools turns 0 into -1).
-            guard let event = inotifytools_next_event(1) else {
+            // At least one second: 0 would block forever (libinotifytools turns 0 into -1).
+            guard let event = inotifytools_next_event(idleWaitSeconds) else {
                 let code = inotifytools_error()
                 guard code == 0 || code == EINTR else {
                     emit(SourceChange(paths: [], overflow: true, warnings: [.readFailed(errno: code)]))
