@@ -26,9 +26,11 @@ struct PostgresConcurrencyTests {
                 for await _ in release {}
             }
             for await _ in locked {}
-            // If the claim waited for the lock, the watchdog releases it after 10 s so the test fails instead of hanging.
+            // If the claim waited for the lock, the watchdog releases it after 60 s so the test fails instead of
+            // hanging; the bound below sits far from both a skip (milliseconds) and that wait, so a stalled test
+            // process cannot be mistaken for either.
             async let _: Void = {
-                try? await Task.sleep(for: .seconds(10))
+                try? await Task.sleep(for: .seconds(60))
                 releaseSignal.finish()
             }()
             let clock = ContinuousClock()
@@ -38,7 +40,7 @@ struct PostgresConcurrencyTests {
             releaseSignal.finish()
             try await holding
             #expect(claimedWhileLocked == [second.id], "the claim should pass over the locked task")
-            #expect(waited < .seconds(5), "the claim waited \(waited) for a locked row")
+            #expect(waited < .seconds(30), "the claim waited \(waited) for a locked row")
             #expect(try await store.complete([], thenClaim: ClaimRequest(workerID: "w2", queues: .all, limit: 5)).map(\.id) == [first.id])
             await holder.shutdown()
         }
