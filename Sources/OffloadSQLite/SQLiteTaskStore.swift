@@ -26,6 +26,8 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
     let fileIdentity: DatabaseFileIdentity?
     /// Concurrent async enqueues share one transaction and one sync (``enqueue(_:)-(TaskRequest)``).
     let groupCommit = GroupCommit<TaskRequest, EnqueueOutcome>()
+    /// The inotify watches behind ``wakeUps()``, muted while a busy worker is not listening.
+    let walWatches = WALWatchRegistry()
 
     /// Opens (creating if needed) the task database at `path` and brings its schema up to date.
     /// - Throws: ``OffloadError`` naming the path and what to do when the directory is missing,
@@ -101,6 +103,10 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
 
     public func wakeUps() -> AsyncStream<Void> {
         guard configuration.watchesWAL else { return AsyncStream { _ in } }
-        return WALChangeMonitor.changes(ofDatabaseAt: path)
+        return WALChangeMonitor.changes(ofDatabaseAt: path, registry: walWatches)
+    }
+
+    public func setWakeUpsMuted(_ muted: Bool) {
+        walWatches.setMuted(muted)
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 /// announce; raw SQL does not). `IN_ATTRIB` is the announcement of earlier versions (a touch of the WAL's
 /// modification time), kept so a worker still hears an app that has not been upgraded yet.
 enum WALChangeMonitor {
-    static func changes(ofDatabaseAt path: String) -> AsyncStream<Void> {
+    static func changes(ofDatabaseAt path: String, registry: WALWatchRegistry) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -26,9 +26,8 @@ enum WALChangeMonitor {
             continuation.finish()
             return stream
         }
-        let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_NOWRITE | IN_CREATE | IN_MOVED_TO)
-        guard inotify_add_watch(fd, directory, mask) >= 0 else {
-            FileHandle.standardError.write(Data("offload: cannot watch \(directory) for changes (inotify_add_watch: \(String(cString: strerror(errno)))); falling back to polling\n".utf8))
+        let watch = WALWatch(fd: fd, directory: directory)
+        guard watch.start() else {
             close(fd)
             continuation.finish()
             return stream
@@ -41,7 +40,11 @@ enum WALChangeMonitor {
         }
         source.setCancelHandler { close(fd) }
         let box = SourceBox(source)
-        continuation.onTermination = { _ in box.source.cancel() }
+        let key = registry.add(watch)
+        continuation.onTermination = { _ in
+            registry.remove(key)
+            box.source.cancel()
+        }
         source.resume()
         return stream
     }

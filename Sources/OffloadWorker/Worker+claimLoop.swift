@@ -15,7 +15,10 @@ extension Worker {
         var backoff = StoreBackoff()
         let clock = ContinuousClock()
 
-        await withTaskGroup(of: (TaskOutcome, Duration).self) { group in
+        // At most one child listens for ready work at a time: the doorbell has room for one waiter.
+        var listening = false
+
+        await withTaskGroup(of: LoopEvent.self) { group in
             while true {
                 let stopping = stopRequested.load(ordering: .relaxed) || Task.isCancelled
 
@@ -66,8 +69,8 @@ extension Worker {
                     }
                 }
 
+                let limitReached = configuration.maxTasks.map { attemptsBegun >= $0 } ?? false
                 if running == 0, claimed.isEmpty || stopping {
-                    let limitReached = configuration.maxTasks.map { attemptsBegun >= $0 } ?? false
                     if stopping || limitReached || configuration.exitWhenIdle {
                         if !outcomes.isEmpty {
                             // Record what finished before leaving; unstarted claims are released below.
@@ -82,19 +85,38 @@ extension Worker {
                                 logger.error("graceful timeout expired before \(outcomes.count) result(s) could be recorded: \(error)")
                             }
                         }
+                        // The only child left, if any, is the listener: it ends at once when cancelled.
+                        group.cancelAll()
                         break
                     }
-                    await waitForReadyTask()
-                    continue
                 }
 
+                // Next: a running task ends, or, with a slot free, work becomes ready. A worker busy with a long
+                // task keeps listening, so a task enqueued meanwhile starts in a free slot at once rather than
+                // when the long one ends.
+                if !listening, !stopping, !limitReached, claimed.isEmpty, running < configuration.concurrency {
+                    listening = true
+                    // Back on before the listener's first look, so nothing committed from here on goes unheard.
+                    store.setWakeUpsMuted(false)
+                    group.addTask {
+                        await self.waitForReadyTask()
+                        return .workMayBeReady
+                    }
+                }
                 if running > 0 {
                     status.holdFinishes()
                 }
-                if running > 0, let (outcome, duration) = await group.next() {
+                switch await group.next() {
+                case .finished(let outcome, let duration)?:
                     running -= 1
                     prefetch.record(duration)
                     outcomes.append(outcome)
+                case .workMayBeReady?:
+                    listening = false
+                    // Until the next listener: a busy worker's own commits would only wake it for nothing.
+                    store.setWakeUpsMuted(true)
+                case nil:
+                    break
                 }
             }
         }
@@ -105,7 +127,15 @@ extension Worker {
     }
 
     /// Starts `task`; its `started` line is already written.
-    private func begin(_ task: ClaimedTask, in group: inout TaskGroup<(TaskOutcome, Duration)>, clock: ContinuousClock) {
+    /// What the claim loop's child tasks end with.
+    private enum LoopEvent: Sendable {
+        /// An attempt ended, after running this long.
+        case finished(TaskOutcome, Duration)
+        /// The listener saw ready work (or a stop request, or was cancelled).
+        case workMayBeReady
+    }
+
+    private func begin(_ task: ClaimedTask, in group: inout TaskGroup<LoopEvent>, clock: ContinuousClock) {
         currentTasks.withLock { _ = $0.insert(task.id) }
         group.addTask {
             let start = clock.now
@@ -116,7 +146,7 @@ extension Worker {
             self.finish(task, outcome: outcome)
             let elapsed = clock.now - start
             WorkerMetrics.record(task, result, duration: elapsed)
-            return (outcome, elapsed)
+            return .finished(outcome, elapsed)
         }
     }
 
@@ -132,7 +162,9 @@ extension Worker {
         logger.warning("task failed: \(error.exceptionType): \(error.message)", metadata: metadata)
     }
 
-    /// Sleeps until the store signals a change, a delayed task comes due, or a stop is asked for;
+    /// Returns once work may be ready for a free slot, whether the worker is idle or busy with fewer tasks than
+    /// its concurrency (run as the claim loop's one listening child): it sleeps until the store signals a
+    /// change, a delayed task comes due, or a stop is asked for;
     /// a wake-up with nothing ready (often our own commit) goes back to sleep after a cheap read,
     /// unless the store's wake-ups mean work (``TaskStore/claimsOnWakeUp``): then the claim is the read.
     ///

@@ -52,6 +52,25 @@ struct WorkerProcessTests {
         #expect(fixture.runs() == ordered)
     }
 
+    @Test("a worker with a free slot takes work while a long task runs: a delayed task that comes due, then a new enqueue")
+    func freeSlotTakesNewWorkWhileBusy() async throws {
+        let fixture = try WorkerFixture()
+        let worker = try await fixture.startWorker(["--concurrency", "2"])
+        defer { worker.send(SIGKILL) }
+        // Longer than any deadline below: if the free slot waited for it, the test fails instead of passing late.
+        let long = try fixture.enqueue("test.sleep", #"{"milliseconds": 300000, "label": "long"}"#)
+        try await waitUntil("the long task to start") { fixture.runs() == ["start long"] }
+
+        // Not claimable by the claim that follows the long task's start, so it must be noticed coming due.
+        let delayed = try fixture.enqueue("test.echo", #"{"value": "came due"}"#, runAfter: Date().addingTimeInterval(1))
+        #expect(try await fixture.waitForFinish(delayed).status == .successful)
+        // Its outcome was stored by the same transaction as the worker's next claim, which found nothing:
+        // this task arrives after that claim, so only a wake-up can bring it in.
+        let enqueued = try fixture.enqueue("test.echo", #"{"value": "while busy"}"#)
+        #expect(try await fixture.waitForFinish(enqueued).status == .successful)
+        #expect(try fixture.record(long).status == .running)
+    }
+
     @Test("a delayed task does not start before its run-after time, and then runs")
     func runAfterIsHonoured() async throws {
         let fixture = try WorkerFixture()
