@@ -23,13 +23,14 @@ public final class Orders: Sendable {
         self.pool.withLock { $0 = pool }
     }
 
-    /// Inserts an order and enqueues its charge in one transaction.
-    public func place(cents: Int64, store: SQLiteTaskStore) throws -> TaskResultID {
+    /// Inserts an order and enqueues its charge in one transaction; returns the charge's task and the order.
+    public func place(cents: Int64, store: SQLiteTaskStore) throws -> (id: TaskResultID, orderID: Int64) {
         guard let pool = pool.withLock({ $0 }) else { throw Failure.notOpened }
         return try pool.write { db in
             try db.execute(sql: "INSERT INTO shop_order (cents) VALUES (?)", arguments: [cents])
-            let request = try TaskRequest(ChargeOrder.self, arguments: .init(orderID: db.lastInsertedRowID))
-            return try store.enqueue(request, in: db).id
+            let orderID = db.lastInsertedRowID
+            let request = try TaskRequest(ChargeOrder.self, arguments: .init(orderID: orderID))
+            return (try store.enqueue(request, in: db).id, orderID)
         }
     }
 

@@ -28,5 +28,13 @@ for index in 0..<arguments[0] {
     print(result.id)
 }
 for index in 0..<arguments[1] {
-    print(try Orders.shared.place(cents: Int64(100 + index), store: store))
+    let order = try Orders.shared.place(cents: Int64(100 + index), store: store)
+    print(order.id)
+    // The receipt, asked for twice (a retried request): the second gets the first's task back.
+    for resent in [false, true] {
+        switch try await SendReceipt.enqueueUnique(.init(orderID: order.orderID, resent: resent)) {
+        case .enqueued(let result): print("receipt enqueued \(result.id)")
+        case .duplicate(of: let existing): print("receipt duplicate \(existing.id)")
+        }
+    }
 }
