@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "OffloadSQLite", package: "Offload"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Offload's console, mounted under /admin behind the shop's own authentication.
+                .product(name: "OffloadWeb", package: "Offload"),
             ]),
         // The worker the supervisor runs: the only executable here that depends on OffloadWorker.
         .executableTarget(
