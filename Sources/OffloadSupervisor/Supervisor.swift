@@ -44,13 +44,11 @@ public final class Supervisor: Service {
     /// returns once they are all ready, or throws ``SwapFailure`` when the new ones failed and the old
     /// ones were kept.
     public func replaceAllWorkers(reason: String) async throws {
-        // The new build may declare other queues: learn them before its workers start.
-        if configuration.queuePlan != nil {
-            let declared = await QueueDiscovery.declaredQueues(
-                of: configuration.workerExecutable, environment: QueueDiscovery.environment(for: configuration),
-                workingDirectory: configuration.workingDirectory, logger: logger)
-            requests.yield(.queuesDeclared(declared))
-        }
+        // The new build may declare other queues and schedules: learn them before its workers start.
+        let description = await QueueDiscovery.describeTasks(
+            of: configuration.workerExecutable, environment: QueueDiscovery.environment(for: configuration),
+            workingDirectory: configuration.workingDirectory, logger: logger)
+        requests.yield(.tasksDescribed(description))
         let result = await withCheckedContinuation { continuation in
             requests.yield(.replaceAllWorkers(reason: reason, onReady: { continuation.resume(returning: $0) }))
         }
@@ -60,7 +58,8 @@ public final class Supervisor: Service {
     public func run() async throws {
         try Self.checkWorkerExecutable(configuration.workerExecutable)
         let (configuration, declaredQueues, description) = try await QueueDiscovery.resolve(self.configuration, logger: logger)
-        let scheduler = Scheduler(tasks: try SchedulePlan.resolve(configured: configuration.configuredSchedules, description: description), store: store, logger: logger)
+        let schedules = ScheduleBook(try SchedulePlan.resolve(configured: configuration.configuredSchedules, description: description))
+        let scheduler = Scheduler(book: schedules, store: store, logger: logger)
         try SpawnLimits.checkWorkerCounts(of: configuration)
         var handled: Set<Int32> = [SIGTERM, SIGINT, SIGHUP]
         if Arbiter.loopStallForTesting != nil { handled.insert(SIGUSR2) }
@@ -70,6 +69,8 @@ public final class Supervisor: Service {
             configuration: configuration, store: store, logger: logger, events: continuation,
             notifier: SystemdNotifier(), reloadConfiguration: reloadConfiguration)
         arbiter.declaredQueues = declaredQueues
+        arbiter.taskDescription = description
+        arbiter.schedules = schedules
 
         // Before the first workers start: what a dead predecessor left RUNNING goes back to PENDING.
         await arbiter.sweepRegistryBeforeStart()
@@ -156,8 +157,9 @@ extension Arbiter {
             startEventCountFlushWhenDue(group: &group)
         case .control(let request, let reply):
             reply(handle(request))
-        case .queuesDeclared(let declared):
-            applyDeclaredQueues(declared)
+        case .tasksDescribed(let description):
+            applyDeclaredQueues(description?.queues)
+            applyDeclaredSchedules(description)
         case .replaceAllWorkers(let reason, let onReady):
             beginSwap(reason: reason, onReady: onReady)
         case .gracefulShutdown:

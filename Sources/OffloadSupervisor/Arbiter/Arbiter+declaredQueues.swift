@@ -1,4 +1,5 @@
 import Foundation
+import Offload
 import Logging
 
 /// Keeping the served queues in step with what the worker's tasks declare, when a new worker generation
@@ -37,5 +38,27 @@ extension Arbiter {
             queues[queue]?.target = 0
         }
         configuration.queues = newQueues
+    }
+}
+
+extension Arbiter {
+    /// A rebuilt worker may declare other schedules in code: they replace the old ones, beside the
+    /// configuration file's. A plan that cannot be resolved keeps the running schedules, and says why.
+    func applyDeclaredSchedules(_ description: TaskDescription?) {
+        guard let description, description != taskDescription else { return }
+        taskDescription = description
+        do {
+            replaceSchedules(with: try SchedulePlan.resolve(configured: configuration.configuredSchedules, description: description), reason: "the new worker build")
+        } catch {
+            logger.error("the new worker build's schedules cannot be used, keeping the running ones: \(error)")
+        }
+    }
+
+    func replaceSchedules(with plan: [ScheduledTask], reason: String) {
+        guard let schedules else { return }
+        let changes = schedules.replace(with: plan)
+        if !changes.isEmpty {
+            logger.notice("\(reason): schedules \(changes.joined(separator: ", "))")
+        }
     }
 }

@@ -37,13 +37,16 @@ extension Arbiter {
             return
         }
         let new: SupervisorConfiguration
+        let newSchedules: [ScheduledTask]
         do {
             new = try withDeclaredQueues(reloadConfiguration())
+            newSchedules = try SchedulePlan.resolve(configured: new.configuredSchedules, description: taskDescription)
         } catch {
             logger.error("SIGHUP: the configuration is invalid, keeping the running one: \(error)")
             notify([.ready])
             return
         }
+        replaceSchedules(with: newSchedules, reason: "SIGHUP")
         let old = configuration
         configuration = new
         configuration.controlSocket = old.controlSocket

@@ -47,6 +47,10 @@ final class Arbiter {
     var ceilingReported = false
     /// The queues the worker's tasks declare, from `--describe-tasks`; `nil` when it cannot say.
     var declaredQueues: [String]?
+    /// What the worker last said of its tasks (`--describe-tasks`), for re-resolving schedules on SIGHUP.
+    var taskDescription: TaskDescription?
+    /// The schedules in force, which SIGHUP and a rebuild replace; `nil` until `Supervisor.run` sets it.
+    var schedules: ScheduleBook?
     var unservedWatch = UnservedQueueWatch()
     /// Events not yet written to the database's counters (see Arbiter+eventCounts).
     var unsentEventCounts: [String: Int] = [:]

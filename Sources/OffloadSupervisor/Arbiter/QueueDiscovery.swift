@@ -12,14 +12,10 @@ enum QueueDiscovery {
     /// How long a worker gets to describe itself; it only prints its registry, so this is generous.
     static let timeout: Duration = .seconds(30)
 
-    /// The worker's declared queues, or `nil` when it cannot describe its tasks: then only the configured
-    /// queues are served, and the log says why (a warning for a worker too old to know the flag, an error
-    /// for one that fails, hangs or prints something else; the failure shows again when it runs as a worker).
-    static func declaredQueues(of executable: String, environment: [String: String], workingDirectory: String?, logger: Logger) async -> [String]? {
-        await describeTasks(of: executable, environment: environment, workingDirectory: workingDirectory, logger: logger)?.queues
-    }
-
-    /// The worker's whole description (its tasks' queues and schedules), or `nil` as for ``declaredQueues(of:environment:workingDirectory:logger:)``.
+    /// The worker's whole description (its tasks' queues and schedules), or `nil` when it cannot describe its
+    /// tasks: then only the configured queues are served, and the log says why (a warning for a worker too old to
+    /// know the flag, an error for one that fails, hangs or prints something else; the failure shows again when it
+    /// runs as a worker).
     static func describeTasks(of executable: String, environment: [String: String], workingDirectory: String?, logger: Logger) async -> TaskDescription? {
         var spawn = SpawnRequest(executable: executable, arguments: [TaskDescription.flag])
         spawn.environment = environment

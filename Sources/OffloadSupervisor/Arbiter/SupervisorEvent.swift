@@ -13,8 +13,8 @@ enum SupervisorEvent: Sendable {
     case tick
     /// A `supervisor ctl` request, answered through `reply`.
     case control(ControlRequest, reply: @Sendable (ControlResponse) -> Void)
-    /// A new worker build declares these queues (`nil`: it cannot describe its tasks); sent before its swap.
-    case queuesDeclared([String]?)
+    /// A new worker build describes its tasks (their queues and schedules; `nil`: it cannot); sent before its swap.
+    case tasksDescribed(TaskDescription?)
     /// Someone asked for new workers (a rebuilt binary in development).
     case replaceAllWorkers(reason: String, onReady: @Sendable (Result<Void, SwapFailure>) -> Void)
     /// The embedding `ServiceGroup` asked for a graceful shutdown.

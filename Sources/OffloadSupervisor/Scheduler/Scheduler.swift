@@ -9,7 +9,7 @@ import Offload
 /// its slot row, whose primary key lets one claimer win (``TaskStore/enqueueScheduled(_:_:)``). A store
 /// error leaves the slot due: it is tried again on the next pass, by this supervisor or another.
 struct Scheduler: Sendable {
-    let tasks: [ScheduledTask]
+    let book: ScheduleBook
     let store: any TaskStore
     let logger: Logger
     /// A slot up to this late is on time: a stalled machine or a restart within it loses no run.
@@ -18,27 +18,19 @@ struct Scheduler: Sendable {
     static let maximumSlotsPerPass = 120
 
     func run() async {
-        guard !tasks.isEmpty else { return }
         var lastSeen: [String: Date] = [:]
-        let now = Date()
-        var states: [ScheduleState] = []
-        do {
-            states = try await store.scheduleStates()
-        } catch {
-            logger.error("could not read the schedules' last runs: \(error); slots missed before this start are not caught up")
-        }
-        for task in tasks {
-            // A schedule seen before resumes after its last claimed slot; a new one starts now (nothing missed).
-            // A last slot in the future (a damaged row, a clock set back) must not hold the schedule back.
-            lastSeen[task.name] = min(states.first { $0.name == task.name }?.lastSlot ?? now, now)
-            do {
-                try await store.registerSchedule(ScheduleRegistration(name: task.name, taskName: task.request.taskName, summary: task.schedule.summary, nextTime: task.schedule.slot(after: now)))
-            } catch {
-                logger.error("could not record the schedule \(task.name): \(error)")
-            }
-        }
-        logger.notice("scheduling \(tasks.count) periodic task(s): \(tasks.map { "\($0.name) (\($0.schedule.summary))" }.joined(separator: ", "))")
+        var inForce: [ScheduledTask] = []
         while !Task.isCancelled {
+            let tasks = book.current
+            if tasks != inForce {
+                await start(tasks, lastSeen: &lastSeen)
+                inForce = tasks
+            }
+            guard !tasks.isEmpty else {
+                // Nothing to run: sleep until a reload brings schedules (the hour only bounds a lost ring).
+                await book.changed.wait(timeout: .seconds(3600))
+                continue
+            }
             let now = Date()
             var wake = now.addingTimeInterval(1)
             for task in tasks {
@@ -62,10 +54,38 @@ struct Scheduler: Sendable {
                 lastSeen[task.name] = reached
                 if let next = task.schedule.slot(after: max(reached, now)), next < wake { wake = next }
             }
-            // Wake just after the next slot (or within a second, to retry and to notice clock changes).
+            // Wake just after the next slot (or within a second, to retry, to notice clock changes and reloads).
             let delay = max(0.005, wake.timeIntervalSince(Date()) + 0.005)
-            try? await Task.sleep(for: .milliseconds(Int64(min(delay, 1) * 1000)))
+            await book.changed.wait(timeout: .milliseconds(Int64(min(delay, 1) * 1000)))
         }
+    }
+
+    /// Takes up `tasks`: a schedule seen before (in the database, or in this run) resumes after its last slot;
+    /// a new one starts now, with nothing missed. Records each in the schedules table for `offload schedules`.
+    private func start(_ tasks: [ScheduledTask], lastSeen: inout [String: Date]) async {
+        guard !tasks.isEmpty else {
+            lastSeen = [:]
+            return
+        }
+        let now = Date()
+        var states: [ScheduleState] = []
+        do {
+            states = try await store.scheduleStates()
+        } catch {
+            logger.error("could not read the schedules' last runs: \(error); slots missed before now are not caught up")
+        }
+        var seen: [String: Date] = [:]
+        for task in tasks {
+            // A last slot in the future (a damaged row, a clock set back) must not hold the schedule back.
+            seen[task.name] = min(lastSeen[task.name] ?? states.first { $0.name == task.name }?.lastSlot ?? now, now)
+            do {
+                try await store.registerSchedule(ScheduleRegistration(name: task.name, taskName: task.request.taskName, summary: task.schedule.summary, nextTime: task.schedule.slot(after: now)))
+            } catch {
+                logger.error("could not record the schedule \(task.name): \(error)")
+            }
+        }
+        lastSeen = seen
+        logger.notice("scheduling \(tasks.count) periodic task(s): \(tasks.map { "\($0.name) (\($0.schedule.summary))" }.joined(separator: ", "))")
     }
 
     /// The slots to try now, oldest first: every slot since `lastSeen` that is within the on-time window,

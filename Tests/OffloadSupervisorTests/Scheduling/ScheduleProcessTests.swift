@@ -65,6 +65,30 @@ struct ScheduleProcessTests {
         await supervisor.stop()
     }
 
+    @Test("SIGHUP puts the configuration file's new schedules in force and retires the removed ones, without a restart")
+    func sighupReplacesSchedules() async throws {
+        let directory = TemporaryDirectory("offload-schedule-reload")
+        let config = try Self.configuration(in: directory, #"schedule.tick = task=test.record; every=1; arguments={"label": "tick"}"#)
+        let supervisor = try await SupervisorProcess.start(arguments: ["--config", config], directory: directory)
+        try await supervisor.waitUntilReady()
+        func runs(_ label: String) async throws -> Int {
+            try await supervisor.store.records(matching: TaskFilter(taskName: "test.record", limit: 10_000)).filter { $0.arguments.contains(#""\#(label)""#) }.count
+        }
+        try await waitUntil("a tick enqueued", timeout: .seconds(120)) { try await runs("tick") >= 1 }
+
+        _ = try Self.configuration(in: directory, #"schedule.tock = task=test.record; every=1; arguments={"label": "tock"}"#)
+        supervisor.signal(SIGHUP)
+        try await supervisor.waitForLog("SIGHUP: schedules added tock (every 1s), removed tick")
+        try await waitUntil("two tocks enqueued", timeout: .seconds(120)) { try await runs("tock") >= 2 }
+        // A tick in flight when the plan changed is in by now; none may follow it.
+        let ticks = try await runs("tick")
+        let tocks = try await runs("tock")
+        try await waitUntil("three more tocks enqueued", timeout: .seconds(120)) { try await runs("tock") >= tocks + 3 }
+        #expect(try await runs("tick") == ticks, "the removed schedule still enqueued")
+        #expect(try await supervisor.store.scheduleStates().contains { $0.name == "tock" })
+        await supervisor.stop()
+    }
+
     @Test("a configured schedule naming a task the worker does not register stops the supervisor with exit 78, naming the file and line")
     func unknownTaskIsAConfigurationError() async throws {
         let directory = TemporaryDirectory("offload-schedule-typo")
