@@ -142,6 +142,16 @@ public protocol TaskStore: TaskBackend {
 
     /// Adds events (a supervisor's spawns, crashes…) to the counters table, keyed by event name (`supervisor:EVENT`).
     func addEventCounts(_ counts: [String: Int]) async throws
+
+    // MARK: console
+
+    /// Per queue: ready, delayed and running tasks, the oldest ready one's time, and the tasks finished at or
+    /// after `finishedSince`. Only index searches: never a count over every finished row.
+    func recentCounts(finishedSince: Date, at now: Date) async throws -> [RecentQueueCounts]
+
+    /// A page of the console's task list, newest first: an index search when only live statuses are asked for,
+    /// otherwise a walk down the primary key from the cursor that examines at most `query.clampedExamineLimit` rows.
+    func taskPage(matching query: TaskListQuery) async throws -> TaskListPage
 }
 
 extension TaskStore {

@@ -1029,7 +1029,21 @@ enum ConsoleOpenAPI {
               "string",
               "null"
             ],
-            "description": "Pass as before= for the next page; absent on the last page."
+            "description": "Pass as before= for the next page; absent on the last page. After a stopped search, it continues the search below the last row examined."
+          },
+          "searchStopped": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "true when a filter with no index to search examined examineLimit rows without filling the page; the tasks found so far are listed."
+          },
+          "examineLimit": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The rows examined for this page when searchStopped is true."
           }
         }
       },
@@ -1040,16 +1054,19 @@ enum ConsoleOpenAPI {
             "type": "string"
           },
           "pending": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Ready and delayed tasks."
           },
           "running": {
             "type": "integer"
           },
           "successful": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Succeeded in the last finishedWindowSeconds (not ever: that count would grow with the table)."
           },
           "failed": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Failed in the last finishedWindowSeconds."
           },
           "oldestReadyAgeSeconds": {
             "type": [
@@ -1062,6 +1079,20 @@ enum ConsoleOpenAPI {
               "boolean",
               "null"
             ]
+          },
+          "delayed": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Pending tasks waiting for their run-after time (counted in pending too)."
+          },
+          "cancelled": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Cancelled in the last finishedWindowSeconds."
           }
         }
       },
@@ -1098,6 +1129,13 @@ enum ConsoleOpenAPI {
           "generatedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "finishedWindowSeconds": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "The window of the queues' finished counts, in seconds back from generatedAt (86400)."
           }
         }
       },

@@ -20,6 +20,7 @@ public enum StoreConformance {
         + EnqueueValidationChecks.all + ResultOwnershipChecks.all
         + UniqueChecks.all + SnoozeChecks.all + BulkRetryChecks.all
         + ConsoleQueryChecks.all
+        + ConsoleChecks.all
         + ScheduleChecks.all
         + CancelChecks.all
         + QueueControlChecks.all
