@@ -9,6 +9,9 @@ public struct PostgresConsoleStatements: Sendable {
 
     public init(taskTable: String) { task = taskTable }
 
+    /// The task table's qualified name.
+    public var taskTable: String { task }
+
     /// Pending tasks per queue (the partial index of pending rows).
     public var pending: String {
         """
@@ -41,8 +44,6 @@ public struct PostgresConsoleStatements: Sendable {
     public func page(_ query: TaskListQuery, upper: Int64, lower: Int64) -> PostgresQuery {
         var clauses: [String] = []
         var binds = PostgresBindings()
-        // Literals from the enum, never user text.
-        if !query.statuses.isEmpty { clauses.append("status IN (\(query.statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))") }
         if let queue = query.queueName { binds.append(queue); clauses.append("queue_name = $\(binds.count)") }
         if let name = query.taskName { binds.append(name); clauses.append("task_name = $\(binds.count)") }
         if let from = query.enqueuedFrom { binds.append(from); clauses.append("enqueued_at >= $\(binds.count)") }
@@ -50,13 +51,18 @@ public struct PostgresConsoleStatements: Sendable {
         if let text = query.argumentsContain, !text.isEmpty { binds.append(text); clauses.append("strpos(arguments, $\(binds.count)) > 0") }
         binds.append(upper)
         clauses.append("id <= $\(binds.count)")
+        // Status literals come from the enum, never from user text.
         if query.onlyLiveStatuses {
+            // One branch per status: `status IN (…)` over two partial indexes is planned as a scan of the table.
+            let branches = query.statuses.map(\.rawValue).sorted().map { status in
+                "SELECT \(TaskRecord.postgresSelection) FROM \(task) WHERE status = '\(status)' AND \(clauses.joined(separator: " AND "))"
+            }
             binds.append(query.clampedLimit)
             return PostgresQuery(unsafeSQL: """
-                SELECT * FROM (SELECT \(TaskRecord.postgresSelection) FROM \(task) WHERE \(clauses.joined(separator: " AND ")) OFFSET 0) AS live
-                ORDER BY id DESC LIMIT $\(binds.count)
+                SELECT * FROM (\(branches.joined(separator: " UNION ALL ")) OFFSET 0) AS live ORDER BY id DESC LIMIT $\(binds.count)
                 """, binds: binds)
         }
+        if !query.statuses.isEmpty { clauses.append("status IN (\(query.statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))") }
         binds.append(lower)
         clauses.append("id >= $\(binds.count)")
         binds.append(query.clampedLimit)

@@ -56,7 +56,9 @@ struct ConsoleAPI: Sendable {
         return try Self.json(try await page(query))
     }
 
-    func page(_ query: TaskListQuery) async throws -> TaskListResponse {
+    func page(_ asked: TaskListQuery) async throws -> TaskListResponse {
+        var query = asked
+        query.examineLimit = console.configuration.examineLimit
         let page = try await store.taskPage(matching: query)
         return TaskListResponse(tasks: page.tasks, nextCursor: page.nextCursor.map { String($0.rawValue) },
                                 searchStopped: page.searchStopped ? true : nil, examineLimit: page.searchStopped ? query.clampedExamineLimit : nil)

@@ -13,6 +13,9 @@ public struct ConsoleConfiguration: Sendable {
     public var refreshSeconds: Int
     /// Where each action is recorded with what it touched.
     public var logger: Logger
+    /// The most rows one page of the task list examines when its filter has no index to search (free text in
+    /// arguments, a task name, a date range…); the page then says so and offers to search older tasks.
+    public var examineLimit: Int = 10_000
 
     public init(basePath: String = "", readOnly: Bool = false, csrfToken: String = ConsoleConfiguration.randomToken(), refreshSeconds: Int = 5, logger: Logger = Logger(label: "offload.console")) {
         var path = basePath

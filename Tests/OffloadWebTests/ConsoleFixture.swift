@@ -13,9 +13,11 @@ struct ConsoleFixture {
     let store: SQLiteTaskStore
     let configuration: ConsoleConfiguration
 
-    init(readOnly: Bool = false) throws {
+    init(readOnly: Bool = false, examineLimit: Int? = nil) throws {
         store = try SQLiteTaskStore(path: directory.file("tasks.sqlite3"))
-        configuration = ConsoleConfiguration(readOnly: readOnly, csrfToken: "test-token")
+        var configuration = ConsoleConfiguration(readOnly: readOnly, csrfToken: "test-token")
+        if let examineLimit { configuration.examineLimit = examineLimit }
+        self.configuration = configuration
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
