@@ -190,6 +190,24 @@ enum ConsoleOpenAPI {
         }
       }
     },
+    "/api/v1/schedules": {
+      "get": {
+        "summary": "Every periodic task the supervisors run, as offload schedules lists them: schedule, last run with its task's status now, next run.",
+        "operationId": "getSchedules",
+        "responses": {
+          "200": {
+            "description": "The schedules.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Schedules"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/tasks/{id}/retry": {
       "post": {
         "summary": "Retry a FAILED task with a fresh set of attempts.",
@@ -1197,6 +1215,68 @@ enum ConsoleOpenAPI {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/Worker"
+            }
+          }
+        }
+      },
+      "Schedule": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "taskName": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string",
+            "description": "As the supervisor registered it: a cron expression and its time zone, e.g. 30 2 * * * (Europe/Berlin), or every 300s."
+          },
+          "timeZone": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The cron schedule's time zone; absent for an interval."
+          },
+          "lastSlot": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "The last slot enqueued; absent before the first."
+          },
+          "lastTaskID": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The task the last slot enqueued."
+          },
+          "lastStatus": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "That task's status now; absent once it was pruned."
+          },
+          "nextTime": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        }
+      },
+      "Schedules": {
+        "type": "object",
+        "properties": {
+          "schedules": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Schedule"
             }
           }
         }

@@ -187,7 +187,7 @@ struct ConsolePages: Sendable {
             <link rel="stylesheet" href="\(HTML.escape(console.path("/assets/console.css")))">
             <script src="\(HTML.escape(console.path("/assets/console.js")))" defer></script>
             </head><body>
-            <header><strong>Offload</strong><nav>\(nav("overview", "Overview", "/"))\(nav("tasks", "Tasks", "/tasks"))\(nav("workers", "Workers", "/workers"))</nav>
+            <header><strong>Offload</strong><nav>\(nav("overview", "Overview", "/"))\(nav("tasks", "Tasks", "/tasks"))\(nav("workers", "Workers", "/workers"))\(nav("schedules", "Schedules", "/schedules"))</nav>
             <span class="live"><button type="button" id="pause" aria-pressed="false">Pause</button> <span id="updated"></span>\(configuration.readOnly ? " <span class=\"badge\">read-only</span>" : "")</span></header>
             <main id="content">
             \(body)</main>

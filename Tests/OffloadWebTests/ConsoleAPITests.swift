@@ -228,7 +228,7 @@ struct ConsoleAPITests {
             let served = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { $0.text }
             #expect(served == file)
             let paths = try #require((try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])?["paths"] as? [String: Any])
-            var routes = ["/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/queues", "/api/v1/workers", "/api/v1/openapi.json"]
+            var routes = ["/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/queues", "/api/v1/workers", "/api/v1/schedules", "/api/v1/openapi.json"]
             for action in ["retry", "delete", "run", "cancel"] { routes += ["/api/v1/tasks/{id}/\(action)", "/api/v1/tasks/bulk/\(action)"] }
             routes += ["/api/v1/queues/{name}/pause", "/api/v1/queues/{name}/resume"]
             #expect(Set(paths.keys) == Set(routes))
