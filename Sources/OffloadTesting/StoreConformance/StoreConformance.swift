@@ -21,6 +21,7 @@ public enum StoreConformance {
         + UniqueChecks.all + SnoozeChecks.all + BulkRetryChecks.all
         + ConsoleQueryChecks.all
         + ConsoleChecks.all
+        + TraceContextBatchChecks.all
         + ScheduleChecks.all
         + CancelChecks.all
         + QueueControlChecks.all
