@@ -142,14 +142,7 @@ enum ConsoleOpenAPI {
             }
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           }
         }
       }
@@ -234,54 +227,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -312,54 +270,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -390,54 +313,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -468,54 +356,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -537,34 +390,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -596,34 +428,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -655,34 +466,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -714,34 +504,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -782,34 +551,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "The queue's state now, and whether this request changed it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/QueueChange"
-                }
-              }
-            }
+            "$ref": "#/components/responses/QueueChanged"
           },
           "400": {
-            "description": "Malformed queue name.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedQueueName"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         }
       }
@@ -840,34 +588,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "The queue's state now, and whether this request changed it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/QueueChange"
-                }
-              }
-            }
+            "$ref": "#/components/responses/QueueChanged"
           },
           "400": {
-            "description": "Malformed queue name.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedQueueName"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         }
       }
@@ -1348,6 +1075,78 @@ enum ConsoleOpenAPI {
           "paused",
           "changed"
         ]
+      }
+    },
+    "responses": {
+      "ActionRefused": {
+        "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "ActionResult": {
+        "description": "What the action touched and skipped.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ActionResult"
+            }
+          }
+        }
+      },
+      "MalformedAction": {
+        "description": "Malformed id, body or filter.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TaskNotFound": {
+        "description": "No such task.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "WrongState": {
+        "description": "The task is not in a state this action applies to.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "QueueChanged": {
+        "description": "The queue's state now, and whether this request changed it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/QueueChange"
+            }
+          }
+        }
+      },
+      "MalformedQueueName": {
+        "description": "Malformed queue name.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       }
     }
   }
