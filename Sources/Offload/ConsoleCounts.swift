@@ -67,6 +67,21 @@ extension RecentQueueCounts {
     }
 }
 
+/// The Overview's counts, and the window their finished counts cover.
+public struct RecentCounts: Sendable, Equatable {
+    public var queues: [RecentQueueCounts]
+    /// The start of the finished counts' window: the time asked for, or later when the limit cut it short.
+    public var finishedSince: Date
+    /// More tasks finished since the time asked for than the limit: the window starts later.
+    public var finishedLimited: Bool
+
+    public init(queues: [RecentQueueCounts], finishedSince: Date, finishedLimited: Bool) {
+        self.queues = queues
+        self.finishedSince = finishedSince
+        self.finishedLimited = finishedLimited
+    }
+}
+
 /// One page of the console's task list and where the next one starts.
 public struct TaskListPage: Sendable, Equatable {
     public var tasks: [TaskRecord]

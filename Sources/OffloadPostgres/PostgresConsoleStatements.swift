@@ -32,6 +32,12 @@ public struct PostgresConsoleStatements: Sendable {
         """
     }
 
+    /// The finish time of the `$2 + 1`-th most recent success or failure at or after `$1`: where the finished
+    /// counts' window starts when more finished in it.
+    public var finishedCut: String {
+        "SELECT finished_at FROM \(task) WHERE status IN ('SUCCESSFUL', 'FAILED') AND finished_at >= $1 ORDER BY finished_at DESC OFFSET $2 LIMIT 1"
+    }
+
     /// The id `$2` rows below `$1`: the lowest row one page may examine.
     public var windowFloor: String { "SELECT id FROM \(task) WHERE id <= $1 ORDER BY id DESC OFFSET $2 LIMIT 1" }
 

@@ -79,7 +79,7 @@ extension PostgresTaskStore {
 extension PostgresTaskStore {
     public var consoleStatements: PostgresConsoleStatements { PostgresConsoleStatements(taskTable: names.task) }
 
-    public func recentCounts(finishedSince: Date, at now: Date) async throws -> [RecentQueueCounts] {
+    public func recentCounts(finishedSince: Date, finishedLimit: Int, at now: Date) async throws -> RecentCounts {
         let statements = consoleStatements
         return try await withConnection { [self] connection in
             var tally = RecentQueueCounts.Tally()
@@ -95,11 +95,15 @@ extension PostgresTaskStore {
                 let (queue, count) = try row.decode((String, Int64).self)
                 tally.update(queue) { $0.running = Int(clamping: count) }
             }
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statements.finished, binds: bindings(finishedSince)), logger: logger) {
+            var since = finishedSince
+            let cutRows = try await connection.query(PostgresQuery(unsafeSQL: statements.finishedCut, binds: bindings(finishedSince, Int64(max(finishedLimit, 1) - 1))), logger: logger).collect()
+            let cut = try cutRows.first?.decode(Date.self)
+            if let cut { since = max(since, cut) }
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statements.finished, binds: bindings(since)), logger: logger) {
                 let (queue, status, count) = try row.decode((String, String, Int64).self)
                 tally.addFinished(queue, status: status, count: Int(clamping: count))
             }
-            return tally.counts
+            return RecentCounts(queues: tally.counts, finishedSince: since, finishedLimited: cut != nil)
         }
     }
 

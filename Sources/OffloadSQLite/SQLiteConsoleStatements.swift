@@ -27,6 +27,14 @@ public enum SQLiteConsoleStatements {
         WHERE status = 'CANCELLED' AND finished_at >= ? AND typeof(finished_at) = 'integer' GROUP BY 1
         """
 
+    /// The finish time of the N-th most recent success or failure at or after a time (a walk of the finished-time
+    /// index from its end): where the finished counts' window starts when more than N finished in it.
+    public static let finishedCut = """
+        SELECT finished_at FROM offload_task
+        WHERE status IN ('SUCCESSFUL', 'FAILED') AND finished_at >= ? AND typeof(finished_at) = 'integer'
+        ORDER BY finished_at DESC LIMIT 1 OFFSET ?
+        """
+
     /// The id `examineLimit` rows below the cursor: the lowest row one page may examine.
     public static let windowFloor = "SELECT id FROM offload_task WHERE id <= ? ORDER BY id DESC LIMIT 1 OFFSET ?"
 

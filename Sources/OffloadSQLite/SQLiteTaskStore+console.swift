@@ -74,7 +74,7 @@ extension SQLiteTaskStore {
 
 /// The Overview's counts and the bounded task list (SQLiteConsoleStatements holds their SQL).
 extension SQLiteTaskStore {
-    public func recentCounts(finishedSince: Date, at now: Date) async throws -> [RecentQueueCounts] {
+    public func recentCounts(finishedSince: Date, finishedLimit: Int, at now: Date) async throws -> RecentCounts {
         try read { db in
             let micros = DatabaseTime.micros(now)
             var tally = RecentQueueCounts.Tally()
@@ -91,11 +91,13 @@ extension SQLiteTaskStore {
                 let count = Self.consoleCount(row[1])
                 tally.update(String.fromDatabaseValue(row[0]) ?? "") { $0.running = RecentQueueCounts.Tally.sum($0.running, count) }
             }
-            let since = DatabaseTime.micros(finishedSince)
+            var since = DatabaseTime.micros(finishedSince)
+            let cut = try Int64.fetchOne(db, sql: SQLiteConsoleStatements.finishedCut, arguments: [since, max(finishedLimit, 1) - 1])
+            if let cut { since = max(since, cut) }
             for row in try Row.fetchAll(db, sql: SQLiteConsoleStatements.finished, arguments: [since, since]) {
                 tally.addFinished(String.fromDatabaseValue(row[0]) ?? "", status: String.fromDatabaseValue(row[1]) ?? "", count: Self.consoleCount(row[2]))
             }
-            return tally.counts
+            return RecentCounts(queues: tally.counts, finishedSince: DatabaseTime.date(since), finishedLimited: cut != nil)
         }
     }
 

@@ -35,8 +35,10 @@ struct QueuesResponse: Codable, Sendable {
     /// Tasks finished per minute over the last hour.
     var lastHour: [FinishedPerMinute]
     var generatedAt: Date
-    /// The window of the queues' finished counts, in seconds back from `generatedAt`.
+    /// The window of the queues' finished counts, in seconds back from `generatedAt`: 24 hours, or less when
+    /// more tasks than the console's limit finished in them (`finishedLimited`).
     var finishedWindowSeconds: Double?
+    var finishedLimited: Bool?
 }
 
 struct WorkerView: Codable, Sendable {

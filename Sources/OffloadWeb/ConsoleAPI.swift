@@ -86,11 +86,14 @@ struct ConsoleAPI: Sendable {
     static let finishedWindow: TimeInterval = 86_400
 
     func overview(now: Date) async throws -> QueuesResponse {
-        async let counts = store.recentCounts(finishedSince: now.addingTimeInterval(-Self.finishedWindow), at: now)
-        async let lastHour = store.finishedPerMinute(since: now.addingTimeInterval(-3600))
+        async let recent = store.recentCounts(finishedSince: now.addingTimeInterval(-Self.finishedWindow), finishedLimit: console.configuration.finishedCountLimit, at: now)
         async let pausedQueues = store.pausedQueues()
+        let counts = try await recent
+        // The chart counts no more rows than the counts did: when their window was cut, it starts at the cut too.
+        let chartSince = max(now.addingTimeInterval(-3600), counts.finishedLimited ? counts.finishedSince : .distantPast)
+        async let lastHour = store.finishedPerMinute(since: chartSince)
         let paused = Set(try await pausedQueues.map(\.queueName))
-        var queues = try await counts.map { count in
+        var queues = counts.queues.map { count in
             QueueOverview(name: count.queueName, pending: count.pending, running: count.running, successful: count.succeeded, failed: count.failed,
                           oldestReadyAgeSeconds: count.oldestReadySince.map { max(0, now.timeIntervalSince($0)) }, paused: paused.contains(count.queueName),
                           delayed: count.delayed, cancelled: count.cancelled)
@@ -99,7 +102,8 @@ struct ConsoleAPI: Sendable {
         for name in paused.sorted() where !queues.contains(where: { $0.name == name }) {
             queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: nil, paused: true, delayed: 0, cancelled: 0))
         }
-        return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now, finishedWindowSeconds: Self.finishedWindow)
+        return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now,
+                              finishedWindowSeconds: counts.finishedLimited ? max(0, now.timeIntervalSince(counts.finishedSince)) : Self.finishedWindow, finishedLimited: counts.finishedLimited ? true : nil)
     }
 
     func workers() async throws -> Response {

@@ -880,7 +880,14 @@ enum ConsoleOpenAPI {
               "number",
               "null"
             ],
-            "description": "The window of the queues' finished counts, in seconds back from generatedAt (86400)."
+            "description": "The window of the queues' finished counts, in seconds back from generatedAt: 86400, or less when more tasks than the console's finishedCountLimit finished in the last day (finishedLimited)."
+          },
+          "finishedLimited": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "true when the finished counts cover the most recent finishedCountLimit tasks rather than the whole day."
           }
         }
       },

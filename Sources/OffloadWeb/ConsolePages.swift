@@ -11,8 +11,9 @@ struct ConsolePages: Sendable {
     func overview(_ request: Request) async throws -> Response {
         let now = Date()
         let data = try await api.overview(now: now)
+        let window = data.finishedLimited == true ? Self.age(data.finishedWindowSeconds ?? 0) : "24 h"
         var body = "<h1>Overview</h1>\n"
-        body += "<table class=\"grid\"><thead><tr><th>Queue</th><th>Pending</th><th>Running</th><th>Failed (24 h)</th><th>Succeeded (24 h)</th><th>Oldest ready</th><th>State</th></tr></thead><tbody>\n"
+        body += "<table class=\"grid\"><thead><tr><th>Queue</th><th>Pending</th><th>Running</th><th>Failed (\(window))</th><th>Succeeded (\(window))</th><th>Oldest ready</th><th>State</th></tr></thead><tbody>\n"
         if data.queues.isEmpty { body += "<tr><td colspan=\"7\" class=\"empty\">No tasks yet.</td></tr>\n" }
         for queue in data.queues {
             let q = HTML.escape(queue.name)
@@ -31,7 +32,11 @@ struct ConsolePages: Sendable {
             body += "</td></tr>\n"
         }
         body += "</tbody></table>\n"
-        body += "<p class=\"note\">Failed and succeeded count the tasks that finished in the last 24 hours; the Tasks page lists every kept result.</p>\n"
+        if data.finishedLimited == true {
+            body += "<p class=\"note\">Failed and succeeded count the last \(console.configuration.finishedCountLimit) tasks that finished (the last \(window); the chart shows no more than those): more than that finished in the last 24 hours. The Tasks page lists every kept result.</p>\n"
+        } else {
+            body += "<p class=\"note\">Failed and succeeded count the tasks that finished in the last 24 hours; the Tasks page lists every kept result.</p>\n"
+        }
         body += "<h2>Last hour</h2>\n" + ActivityChart.svg(data.lastHour, now: now)
         return layout(title: "Overview", active: "overview", body: body)
     }

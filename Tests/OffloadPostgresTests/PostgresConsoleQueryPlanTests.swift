@@ -34,6 +34,7 @@ struct PostgresConsoleQueryPlanTests {
                 PostgresQuery(unsafeSQL: statements.pending, binds: binds),
                 PostgresQuery(unsafeSQL: statements.running),
                 PostgresQuery(unsafeSQL: statements.finished, binds: binds),
+                PostgresQuery(unsafeSQL: statements.finishedCut, binds: { var cut = binds; cut.append(Int64(49_999)); return cut }()),
             ]
             var cursor = PostgresBindings()
             cursor.append(Int64.max)

@@ -49,3 +49,23 @@ struct ConsoleBoundedQueryTests {
         }
     }
 }
+
+extension ConsoleBoundedQueryTests {
+    @Test("when more tasks finished in the day than the console counts, the overview counts the most recent and says since when")
+    func finishedLimit() async throws {
+        let fixture = try ConsoleFixture(finishedCountLimit: 1)
+        _ = try await fixture.failedTask()
+        _ = try await fixture.failedTask()
+        try await fixture.test { client in
+            let queues = try await client.execute(uri: "/api/v1/queues", method: .get) { try $0.json() }
+            #expect(queues["finishedLimited"] as? Bool == true)
+            #expect((queues["finishedWindowSeconds"] as? Double ?? 86_400) < 3600, "the window starts at the last failure, not a day ago")
+            let failing = (queues["queues"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "failing" }
+            #expect(failing?["failed"] as? Int ?? 0 >= 1)
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.text.contains("count the last 1 tasks that finished"))
+                #expect(!response.text.contains("Failed (24 h)"))
+            }
+        }
+    }
+}

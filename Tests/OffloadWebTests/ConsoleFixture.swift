@@ -13,10 +13,11 @@ struct ConsoleFixture {
     let store: SQLiteTaskStore
     let configuration: ConsoleConfiguration
 
-    init(readOnly: Bool = false, examineLimit: Int? = nil) throws {
+    init(readOnly: Bool = false, examineLimit: Int? = nil, finishedCountLimit: Int? = nil) throws {
         store = try SQLiteTaskStore(path: directory.file("tasks.sqlite3"))
         var configuration = ConsoleConfiguration(readOnly: readOnly, csrfToken: "test-token")
         if let examineLimit { configuration.examineLimit = examineLimit }
+        if let finishedCountLimit { configuration.finishedCountLimit = finishedCountLimit }
         self.configuration = configuration
     }
 

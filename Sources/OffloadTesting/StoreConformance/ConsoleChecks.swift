@@ -22,7 +22,9 @@ enum ConsoleChecks {
                 try await poison(garbage.id, value)
             }
             // Asked after the enqueues, so that the task enqueued without a delay is ready.
-            let counts = try await c.store.recentCounts(finishedSince: now.addingTimeInterval(-86_400), at: Date())
+            let recent = try await c.store.recentCounts(finishedSince: now.addingTimeInterval(-86_400), finishedLimit: 1000, at: Date())
+            c.expect(!recent.finishedLimited && c.same(recent.finishedSince, now.addingTimeInterval(-86_400)), "the window asked for: \(recent.finishedSince), limited \(recent.finishedLimited)")
+            let counts = recent.queues
             c.expectEqual(counts.map(\.queueName), ["email", "reports"], "queues")
             let email = try c.require(counts.first { $0.queueName == "email" }, "email's counts")
             c.expectEqual([email.ready, email.delayed, email.running], [2, 1, 0], "email's ready, delayed, running")
@@ -32,6 +34,12 @@ enum ConsoleChecks {
             c.expectEqual(reports.running, 1, "reports running")
             c.expectEqual(reports.pending, 1, "reports pending: the row with a garbage run-after is still counted")
             c.expectEqual([reports.succeeded, reports.failed, reports.cancelled], [0, 0, 0], "reports finished")
+            // Two finished a minute ago, one two minutes ago: a limit of two cuts the window at a minute ago.
+            let limited = try await c.store.recentCounts(finishedSince: now.addingTimeInterval(-86_400), finishedLimit: 2, at: Date())
+            c.expect(limited.finishedLimited, "more than two finished in the day: the window is cut")
+            c.expect(abs(limited.finishedSince.timeIntervalSince(now.addingTimeInterval(-60))) < 0.01, "the cut window starts at the second most recent finish: \(limited.finishedSince)")
+            let cut = try c.require(limited.queues.first { $0.queueName == "email" }, "email's counts in the cut window")
+            c.expectEqual([cut.succeeded, cut.failed, cut.cancelled, cut.ready], [2, 0, 1, 2], "email's succeeded, failed, cancelled (since the cut), ready (in full)")
         },
         ConformanceCheck("the task list stops after the examine limit when the page is not full, and its cursor continues the search") { c in
             var ids: [TaskResultID] = []
