@@ -19,6 +19,9 @@ public struct TaskListQuery: Sendable, Equatable {
     public var before: TaskResultID?
     /// At most this many tasks (clamped to `1...1000` by the stores).
     public var limit: Int
+    /// At most this many rows examined for one page when a filter has no index to search (clamped to
+    /// `1...100_000`): the page then ends early, marked `TaskListPage.searchStopped`.
+    public var examineLimit: Int = 10_000
 
     public init(statuses: Set<TaskStatus> = [], queueName: String? = nil, taskName: String? = nil, enqueuedFrom: Date? = nil, enqueuedBefore: Date? = nil, argumentsContain: String? = nil, before: TaskResultID? = nil, limit: Int = 50) {
         self.statuses = statuses
@@ -33,6 +36,13 @@ public struct TaskListQuery: Sendable, Equatable {
 
     /// The limit a store applies: at least one row, at most a thousand.
     public var clampedLimit: Int { min(max(limit, 1), 1000) }
+
+    /// The examine limit a store applies.
+    public var clampedExamineLimit: Int { min(max(examineLimit, 1), 100_000) }
+
+    /// Whether every status asked for is a live one (PENDING, RUNNING): those few rows sit in partial indexes,
+    /// so the page is an index search over them, not a bounded walk over every task.
+    public var onlyLiveStatuses: Bool { !statuses.isEmpty && statuses.allSatisfy { !$0.isFinished } }
 }
 
 /// Tasks finished in one minute: the Overview's throughput and failure chart.

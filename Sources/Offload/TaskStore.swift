@@ -153,6 +153,18 @@ public protocol TaskStore: TaskBackend {
     /// muted is found by that look. Stores whose wake-ups cost nothing while unheard keep the default, which
     /// does nothing.
     func setWakeUpsMuted(_ muted: Bool)
+
+    // MARK: console counts and pages
+
+    /// Per queue: ready, delayed and running tasks, the oldest ready one's time, and the tasks finished at or
+    /// after `finishedSince` — or, when more than `finishedLimit` succeeded or failed since then, after the
+    /// finish time of the `finishedLimit`-th most recent one (the answer says which). Only index searches:
+    /// never a count over every finished row, nor over more than about `finishedLimit` of them.
+    func recentCounts(finishedSince: Date, finishedLimit: Int, at now: Date) async throws -> RecentCounts
+
+    /// A page of the console's task list, newest first: an index search when only live statuses are asked for,
+    /// otherwise a walk down the primary key from the cursor that examines at most `query.clampedExamineLimit` rows.
+    func taskPage(matching query: TaskListQuery) async throws -> TaskListPage
 }
 
 extension TaskStore {

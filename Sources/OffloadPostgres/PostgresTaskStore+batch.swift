@@ -38,7 +38,7 @@ extension PostgresTaskStore {
     }
 
     private func insert(batch requests: ArraySlice<TaskRequest>, at now: Date, on connection: PostgresConnection) async throws -> [TaskRecord] {
-        var binds = PostgresBindings(capacity: 14)
+        var binds = PostgresBindings(capacity: 15)
         binds.append(requests.map(\.taskName))
         binds.append(requests.map(\.queueName))
         binds.append(requests.map(\.backend))
@@ -55,21 +55,27 @@ extension PostgresTaskStore {
         // Likewise '' and -1 for "no concurrency limit" (validation refuses an empty key and a limit below 1).
         binds.append(requests.map { $0.concurrency?.key ?? "" })
         binds.append(requests.map { Int32($0.concurrency?.limit ?? -1) })
+        // And '' for "no trace context": an empty context carries nothing for the worker to continue.
+        binds.append(requests.map { $0.traceContext ?? "" })
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(names.task) (task_name, queue_name, backend, priority, status, arguments, enqueued_at, run_after,
                                        max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
                                        concurrency_key,
-                                       concurrency_limit)
+                                       concurrency_limit,
+                                       trace_context)
             SELECT task_name, queue_name, backend, priority, 'PENDING', arguments, $6, run_after,
                    max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, NULLIF(timeout_ms, -1),
                    NULLIF(concurrency_key, ''),
-                   NULLIF(concurrency_limit, -1)
+                   NULLIF(concurrency_limit, -1),
+                   NULLIF(trace_context, '')
             FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $7::timestamptz[],
                         $8::integer[], $9::bigint[], $10::bigint[], $11::double precision[], $12::bigint[],
-                        $13::text[], $14::integer[]) WITH ORDINALITY
+                        $13::text[], $14::integer[],
+                        $15::text[]) WITH ORDINALITY
                 AS batch(task_name, queue_name, backend, priority, arguments, run_after,
                        max_attempts, backoff_initial_ms, backoff_max_ms, backoff_jitter, timeout_ms,
-                       concurrency_key, concurrency_limit, ordinal)
+                       concurrency_key, concurrency_limit,
+                       trace_context, ordinal)
             ORDER BY ordinal
             RETURNING id
             """, binds: binds), logger: logger).collect()

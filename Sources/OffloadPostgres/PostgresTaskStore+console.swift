@@ -74,3 +74,64 @@ extension PostgresTaskStore {
         }
     }
 }
+
+/// The Overview's counts and the bounded task list (PostgresConsoleStatements holds their SQL).
+extension PostgresTaskStore {
+    public var consoleStatements: PostgresConsoleStatements { PostgresConsoleStatements(taskTable: names.task) }
+
+    public func recentCounts(finishedSince: Date, finishedLimit: Int, at now: Date) async throws -> RecentCounts {
+        let statements = consoleStatements
+        return try await withConnection { [self] connection in
+            var tally = RecentQueueCounts.Tally()
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statements.pending, binds: bindings(now)), logger: logger) {
+                let (queue, count, delayed, oldest) = try row.decode((String, Int64, Int64, Date?).self)
+                tally.update(queue) { entry in
+                    entry.ready = Int(clamping: count - delayed)
+                    entry.delayed = Int(clamping: delayed)
+                    entry.oldestReadySince = oldest
+                }
+            }
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statements.running), logger: logger) {
+                let (queue, count) = try row.decode((String, Int64).self)
+                tally.update(queue) { $0.running = Int(clamping: count) }
+            }
+            var since = finishedSince
+            let cutRows = try await connection.query(PostgresQuery(unsafeSQL: statements.finishedCut, binds: bindings(finishedSince, Int64(max(finishedLimit, 1) - 1))), logger: logger).collect()
+            let cut = try cutRows.first?.decode(Date.self)
+            if let cut { since = max(since, cut) }
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statements.finished, binds: bindings(since)), logger: logger) {
+                let (queue, status, count) = try row.decode((String, String, Int64).self)
+                tally.addFinished(queue, status: status, count: Int(clamping: count))
+            }
+            return RecentCounts(queues: tally.counts, finishedSince: since, finishedLimited: cut != nil)
+        }
+    }
+
+    public func taskPage(matching query: TaskListQuery) async throws -> TaskListPage {
+        let upper: Int64
+        if let cursor = query.before {
+            guard cursor.rawValue > Int64.min else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
+            upper = cursor.rawValue - 1
+        } else {
+            upper = Int64.max
+        }
+        let statements = consoleStatements
+        return try await withConnection { [self] connection in
+            func records(_ sql: PostgresQuery) async throws -> [TaskRecord] {
+                try await connection.query(sql, logger: logger).collect().map { TaskRecord(postgresRow: $0) }
+            }
+            if query.onlyLiveStatuses {
+                let tasks = try await records(statements.page(query, upper: upper, lower: Int64.min))
+                return TaskListPage(tasks: tasks, nextCursor: tasks.count == query.clampedLimit ? tasks.last?.id : nil, searchStopped: false)
+            }
+            let floorRows = try await connection.query(PostgresQuery(unsafeSQL: statements.windowFloor, binds: bindings(upper, Int64(query.clampedExamineLimit - 1))), logger: logger).collect()
+            let floor = try floorRows.first.map { try $0.decode(Int64.self) }
+            let tasks = try await records(statements.page(query, upper: upper, lower: floor ?? Int64.min))
+            if tasks.count == query.clampedLimit { return TaskListPage(tasks: tasks, nextCursor: tasks.last?.id, searchStopped: false) }
+            guard let floor else { return TaskListPage(tasks: tasks, nextCursor: nil, searchStopped: false) }
+            let below = try await connection.query(PostgresQuery(unsafeSQL: statements.anyBelow, binds: bindings(floor)), logger: logger).collect()
+            guard try below.first?.decode(Bool.self) == true else { return TaskListPage(tasks: tasks, nextCursor: nil, searchStopped: false) }
+            return TaskListPage(tasks: tasks, nextCursor: TaskResultID(rawValue: floor), searchStopped: true)
+        }
+    }
+}

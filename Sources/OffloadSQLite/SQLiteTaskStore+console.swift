@@ -71,3 +71,65 @@ extension SQLiteTaskStore {
         }
     }
 }
+
+/// The Overview's counts and the bounded task list (SQLiteConsoleStatements holds their SQL).
+extension SQLiteTaskStore {
+    public func recentCounts(finishedSince: Date, finishedLimit: Int, at now: Date) async throws -> RecentCounts {
+        try read { db in
+            let micros = DatabaseTime.micros(now)
+            var tally = RecentQueueCounts.Tally()
+            for row in try Row.fetchAll(db, sql: SQLiteConsoleStatements.pending, arguments: [micros, micros]) {
+                let count = Self.consoleCount(row[1]), delayed = min(Self.consoleCount(row[2]), count)
+                let oldest = DatabaseTime.date(Int64.fromDatabaseValue(row[3]))
+                tally.update(String.fromDatabaseValue(row[0]) ?? "") { entry in
+                    entry.ready = RecentQueueCounts.Tally.sum(entry.ready, count - delayed)
+                    entry.delayed = RecentQueueCounts.Tally.sum(entry.delayed, delayed)
+                    if let oldest, entry.oldestReadySince.map({ oldest < $0 }) ?? true { entry.oldestReadySince = oldest }
+                }
+            }
+            for row in try Row.fetchAll(db, sql: SQLiteConsoleStatements.running) {
+                let count = Self.consoleCount(row[1])
+                tally.update(String.fromDatabaseValue(row[0]) ?? "") { $0.running = RecentQueueCounts.Tally.sum($0.running, count) }
+            }
+            var since = DatabaseTime.micros(finishedSince)
+            let cut = try Int64.fetchOne(db, sql: SQLiteConsoleStatements.finishedCut, arguments: [since, max(finishedLimit, 1) - 1])
+            if let cut { since = max(since, cut) }
+            for row in try Row.fetchAll(db, sql: SQLiteConsoleStatements.finished, arguments: [since, since]) {
+                tally.addFinished(String.fromDatabaseValue(row[0]) ?? "", status: String.fromDatabaseValue(row[1]) ?? "", count: Self.consoleCount(row[2]))
+            }
+            return RecentCounts(queues: tally.counts, finishedSince: DatabaseTime.date(since), finishedLimited: cut != nil)
+        }
+    }
+
+    public func taskPage(matching query: TaskListQuery) async throws -> TaskListPage {
+        // The cursor is exclusive; no cursor starts above every id.
+        let upper: Int64
+        if let cursor = query.before {
+            guard cursor.rawValue > Int64.min else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
+            upper = cursor.rawValue - 1
+        } else {
+            upper = Int64.max
+        }
+        return try read { db in
+            if query.onlyLiveStatuses {
+                let (sql, arguments) = SQLiteConsoleStatements.page(query, upper: upper, lower: Int64.min)
+                let tasks = try Row.fetchAll(db, sql: sql, arguments: arguments).map { TaskRecord(row: $0) }
+                return TaskListPage(tasks: tasks, nextCursor: tasks.count == query.clampedLimit ? tasks.last?.id : nil, searchStopped: false)
+            }
+            let floor = try Int64.fetchOne(db, sql: SQLiteConsoleStatements.windowFloor, arguments: [upper, query.clampedExamineLimit - 1])
+            let (sql, arguments) = SQLiteConsoleStatements.page(query, upper: upper, lower: floor ?? Int64.min)
+            let tasks = try Row.fetchAll(db, sql: sql, arguments: arguments).map { TaskRecord(row: $0) }
+            if tasks.count == query.clampedLimit { return TaskListPage(tasks: tasks, nextCursor: tasks.last?.id, searchStopped: false) }
+            guard let floor, try Bool.fetchOne(db, sql: SQLiteConsoleStatements.anyBelow, arguments: [floor]) == true else {
+                return TaskListPage(tasks: tasks, nextCursor: nil, searchStopped: false)
+            }
+            return TaskListPage(tasks: tasks, nextCursor: TaskResultID(rawValue: floor), searchStopped: true)
+        }
+    }
+
+    /// A count as SQLite returns it (INTEGER from `count`, REAL from `total`), clamped into `Int` without trapping.
+    private static func consoleCount(_ value: DatabaseValue) -> Int {
+        guard let number = Double.fromDatabaseValue(value), number.isFinite else { return 0 }
+        return number >= Double(Int.max) ? Int.max : max(0, Int(number))
+    }
+}

@@ -6,18 +6,28 @@ struct TaskListResponse: Codable, Sendable {
     var tasks: [TaskRecord]
     /// The cursor of the next page (`before=`), or `nil` on the last page.
     var nextCursor: String?
+    /// `true` when the store stopped after examining `examineLimit` rows without filling the page (a filter
+    /// with no index to search): `nextCursor` continues the search.
+    var searchStopped: Bool?
+    var examineLimit: Int?
 }
 
 struct QueueOverview: Codable, Sendable {
     var name: String
+    /// Ready and delayed tasks.
     var pending: Int
     var running: Int
+    /// Finished over the last `finishedWindowSeconds` (not ever: that count grows with the table).
     var successful: Int
     var failed: Int
     /// Seconds the oldest ready task has waited; `nil` when none is ready.
     var oldestReadyAgeSeconds: Double?
     /// Whether the queue is paused (`offload pause`): no worker on any host starts its tasks.
     var paused: Bool?
+    /// Pending tasks waiting for their run-after time (counted in `pending` too).
+    var delayed: Int?
+    /// Cancelled over the last `finishedWindowSeconds`.
+    var cancelled: Int?
 }
 
 struct QueuesResponse: Codable, Sendable {
@@ -25,6 +35,10 @@ struct QueuesResponse: Codable, Sendable {
     /// Tasks finished per minute over the last hour.
     var lastHour: [FinishedPerMinute]
     var generatedAt: Date
+    /// The window of the queues' finished counts, in seconds back from `generatedAt`: 24 hours, or less when
+    /// more tasks than the console's limit finished in them (`finishedLimited`).
+    var finishedWindowSeconds: Double?
+    var finishedLimited: Bool?
 }
 
 struct WorkerView: Codable, Sendable {

@@ -56,10 +56,12 @@ struct ConsoleAPI: Sendable {
         return try Self.json(try await page(query))
     }
 
-    func page(_ query: TaskListQuery) async throws -> TaskListResponse {
-        let records = try await store.tasks(matching: query)
-        let full = records.count == query.clampedLimit
-        return TaskListResponse(tasks: records, nextCursor: full ? records.last.map { String($0.id.rawValue) } : nil)
+    func page(_ asked: TaskListQuery) async throws -> TaskListResponse {
+        var query = asked
+        query.examineLimit = console.configuration.examineLimit
+        let page = try await store.taskPage(matching: query)
+        return TaskListResponse(tasks: page.tasks, nextCursor: page.nextCursor.map { String($0.rawValue) },
+                                searchStopped: page.searchStopped ? true : nil, examineLimit: page.searchStopped ? query.clampedExamineLimit : nil)
     }
 
     func task(_ text: String) async throws -> Response {
@@ -79,26 +81,29 @@ struct ConsoleAPI: Sendable {
         try Self.json(try await overview(now: Date()))
     }
 
+    /// How far back the Overview counts finished tasks: a window keeps the count an index range, whatever
+    /// the table holds (counting every finished row took seconds with a million of them).
+    static let finishedWindow: TimeInterval = 86_400
+
     func overview(now: Date) async throws -> QueuesResponse {
-        async let counts = store.counts()
-        async let oldest = store.oldestReady(at: now)
-        async let lastHour = store.finishedPerMinute(since: now.addingTimeInterval(-3600))
+        async let recent = store.recentCounts(finishedSince: now.addingTimeInterval(-Self.finishedWindow), finishedLimit: console.configuration.finishedCountLimit, at: now)
         async let pausedQueues = store.pausedQueues()
+        let counts = try await recent
+        // The chart counts no more rows than the counts did: when their window was cut, it starts at the cut too.
+        let chartSince = max(now.addingTimeInterval(-3600), counts.finishedLimited ? counts.finishedSince : .distantPast)
+        async let lastHour = store.finishedPerMinute(since: chartSince)
         let paused = Set(try await pausedQueues.map(\.queueName))
-        let ages = try await oldest
-        var queues = try await counts.map { count in
-            QueueOverview(name: count.queueName, pending: count.pending, running: count.running, successful: count.successful, failed: count.failed,
-                          oldestReadyAgeSeconds: ages[count.queueName].map { max(0, now.timeIntervalSince($0)) }, paused: paused.contains(count.queueName))
-        }
-        // A queue with only ready tasks of a name that `counts` lacks cannot happen, but stay total.
-        for (name, date) in ages where !queues.contains(where: { $0.name == name }) {
-            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: max(0, now.timeIntervalSince(date)), paused: paused.contains(name)))
+        var queues = counts.queues.map { count in
+            QueueOverview(name: count.queueName, pending: count.pending, running: count.running, successful: count.succeeded, failed: count.failed,
+                          oldestReadyAgeSeconds: count.oldestReadySince.map { max(0, now.timeIntervalSince($0)) }, paused: paused.contains(count.queueName),
+                          delayed: count.delayed, cancelled: count.cancelled)
         }
         // A paused queue with no task yet still shows, so it can be resumed from here.
         for name in paused.sorted() where !queues.contains(where: { $0.name == name }) {
-            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: nil, paused: true))
+            queues.append(QueueOverview(name: name, pending: 0, running: 0, successful: 0, failed: 0, oldestReadyAgeSeconds: nil, paused: true, delayed: 0, cancelled: 0))
         }
-        return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now)
+        return QueuesResponse(queues: queues, lastHour: try await lastHour, generatedAt: now,
+                              finishedWindowSeconds: counts.finishedLimited ? max(0, now.timeIntervalSince(counts.finishedSince)) : Self.finishedWindow, finishedLimited: counts.finishedLimited ? true : nil)
     }
 
     func workers() async throws -> Response {

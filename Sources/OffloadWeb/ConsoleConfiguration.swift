@@ -13,6 +13,12 @@ public struct ConsoleConfiguration: Sendable {
     public var refreshSeconds: Int
     /// Where each action is recorded with what it touched.
     public var logger: Logger
+    /// The most rows one page of the task list examines when its filter has no index to search (free text in
+    /// arguments, a task name, a date range…); the page then says so and offers to search older tasks.
+    public var examineLimit: Int = 10_000
+    /// The most finished tasks the Overview counts: when more than this many finished in the last 24 hours (a
+    /// busy day, a drained backlog), its failed / succeeded counts cover the most recent ones and say since when.
+    public var finishedCountLimit: Int = 20_000
 
     public init(basePath: String = "", readOnly: Bool = false, csrfToken: String = ConsoleConfiguration.randomToken(), refreshSeconds: Int = 5, logger: Logger = Logger(label: "offload.console")) {
         var path = basePath

@@ -142,14 +142,7 @@ enum ConsoleOpenAPI {
             }
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           }
         }
       }
@@ -190,6 +183,24 @@ enum ConsoleOpenAPI {
         }
       }
     },
+    "/api/v1/schedules": {
+      "get": {
+        "summary": "Every periodic task the supervisors run, as offload schedules lists them: schedule, last run with its task's status now, next run.",
+        "operationId": "getSchedules",
+        "responses": {
+          "200": {
+            "description": "The schedules.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Schedules"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/tasks/{id}/retry": {
       "post": {
         "summary": "Retry a FAILED task with a fresh set of attempts.",
@@ -216,54 +227,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -294,54 +270,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -372,54 +313,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -450,54 +356,19 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           },
           "404": {
-            "description": "No such task.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TaskNotFound"
           },
           "409": {
-            "description": "The task is not in a state this action applies to.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/WrongState"
           }
         }
       }
@@ -519,34 +390,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -578,34 +428,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -637,34 +466,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -696,34 +504,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "What the action touched and skipped.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ActionResult"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionResult"
           },
           "400": {
-            "description": "Malformed id, body or filter.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedAction"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         },
         "requestBody": {
@@ -764,34 +551,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "The queue's state now, and whether this request changed it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/QueueChange"
-                }
-              }
-            }
+            "$ref": "#/components/responses/QueueChanged"
           },
           "400": {
-            "description": "Malformed queue name.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedQueueName"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         }
       }
@@ -822,34 +588,13 @@ enum ConsoleOpenAPI {
         ],
         "responses": {
           "200": {
-            "description": "The queue's state now, and whether this request changed it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/QueueChange"
-                }
-              }
-            }
+            "$ref": "#/components/responses/QueueChanged"
           },
           "400": {
-            "description": "Malformed queue name.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MalformedQueueName"
           },
           "403": {
-            "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/ActionRefused"
           }
         }
       }
@@ -1029,7 +774,21 @@ enum ConsoleOpenAPI {
               "string",
               "null"
             ],
-            "description": "Pass as before= for the next page; absent on the last page."
+            "description": "Pass as before= for the next page; absent on the last page. After a stopped search, it continues the search below the last row examined."
+          },
+          "searchStopped": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "true when a filter with no index to search examined examineLimit rows without filling the page; the tasks found so far are listed."
+          },
+          "examineLimit": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The rows examined for this page when searchStopped is true."
           }
         }
       },
@@ -1040,16 +799,19 @@ enum ConsoleOpenAPI {
             "type": "string"
           },
           "pending": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Ready and delayed tasks."
           },
           "running": {
             "type": "integer"
           },
           "successful": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Succeeded in the last finishedWindowSeconds (not ever: that count would grow with the table)."
           },
           "failed": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Failed in the last finishedWindowSeconds."
           },
           "oldestReadyAgeSeconds": {
             "type": [
@@ -1062,6 +824,20 @@ enum ConsoleOpenAPI {
               "boolean",
               "null"
             ]
+          },
+          "delayed": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Pending tasks waiting for their run-after time (counted in pending too)."
+          },
+          "cancelled": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Cancelled in the last finishedWindowSeconds."
           }
         }
       },
@@ -1098,6 +874,20 @@ enum ConsoleOpenAPI {
           "generatedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "finishedWindowSeconds": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "The window of the queues' finished counts, in seconds back from generatedAt: 86400, or less when more tasks than the console's finishedCountLimit finished in the last day (finishedLimited)."
+          },
+          "finishedLimited": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "true when the finished counts cover the most recent finishedCountLimit tasks rather than the whole day."
           }
         }
       },
@@ -1159,6 +949,68 @@ enum ConsoleOpenAPI {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/Worker"
+            }
+          }
+        }
+      },
+      "Schedule": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "taskName": {
+            "type": "string"
+          },
+          "summary": {
+            "type": "string",
+            "description": "As the supervisor registered it: a cron expression and its time zone, e.g. 30 2 * * * (Europe/Berlin), or every 300s."
+          },
+          "timeZone": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The cron schedule's time zone; absent for an interval."
+          },
+          "lastSlot": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "The last slot enqueued; absent before the first."
+          },
+          "lastTaskID": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "The task the last slot enqueued."
+          },
+          "lastStatus": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "That task's status now; absent once it was pruned."
+          },
+          "nextTime": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        }
+      },
+      "Schedules": {
+        "type": "object",
+        "properties": {
+          "schedules": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Schedule"
             }
           }
         }
@@ -1230,6 +1082,78 @@ enum ConsoleOpenAPI {
           "paused",
           "changed"
         ]
+      }
+    },
+    "responses": {
+      "ActionRefused": {
+        "description": "Read-only console, missing or wrong CSRF token, or a cross-origin request.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "ActionResult": {
+        "description": "What the action touched and skipped.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ActionResult"
+            }
+          }
+        }
+      },
+      "MalformedAction": {
+        "description": "Malformed id, body or filter.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TaskNotFound": {
+        "description": "No such task.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "WrongState": {
+        "description": "The task is not in a state this action applies to.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "QueueChanged": {
+        "description": "The queue's state now, and whether this request changed it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/QueueChange"
+            }
+          }
+        }
+      },
+      "MalformedQueueName": {
+        "description": "Malformed queue name.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       }
     }
   }

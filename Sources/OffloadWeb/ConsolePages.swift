@@ -11,14 +11,15 @@ struct ConsolePages: Sendable {
     func overview(_ request: Request) async throws -> Response {
         let now = Date()
         let data = try await api.overview(now: now)
+        let window = data.finishedLimited == true ? Self.age(data.finishedWindowSeconds ?? 0) : "24 h"
         var body = "<h1>Overview</h1>\n"
-        body += "<table class=\"grid\"><thead><tr><th>Queue</th><th>Pending</th><th>Running</th><th>Failed</th><th>Succeeded</th><th>Oldest ready</th><th>State</th></tr></thead><tbody>\n"
+        body += "<table class=\"grid\"><thead><tr><th>Queue</th><th>Pending</th><th>Running</th><th>Failed (\(window))</th><th>Succeeded (\(window))</th><th>Oldest ready</th><th>State</th></tr></thead><tbody>\n"
         if data.queues.isEmpty { body += "<tr><td colspan=\"7\" class=\"empty\">No tasks yet.</td></tr>\n" }
         for queue in data.queues {
             let q = HTML.escape(queue.name)
             let link = { (status: String) in HTML.escape(console.path("/tasks?queue=\(Self.queryEscape(queue.name))&status=\(status)")) }
             body += "<tr><td><a href=\"\(HTML.escape(console.path("/tasks?queue=\(Self.queryEscape(queue.name))")))\">\(q)</a></td>"
-            body += "<td class=\"num\"><a href=\"\(link("PENDING"))\">\(queue.pending)</a></td>"
+            body += "<td class=\"num\"><a href=\"\(link("PENDING"))\">\(queue.pending)</a>\((queue.delayed ?? 0) > 0 ? " <small>(\(queue.delayed ?? 0) delayed)</small>" : "")</td>"
             body += "<td class=\"num\"><a href=\"\(link("RUNNING"))\">\(queue.running)</a></td>"
             body += "<td class=\"num\(queue.failed > 0 ? " bad" : "")\"><a href=\"\(link("FAILED"))\">\(queue.failed)</a></td>"
             body += "<td class=\"num\"><a href=\"\(link("SUCCESSFUL"))\">\(queue.successful)</a></td>"
@@ -31,6 +32,11 @@ struct ConsolePages: Sendable {
             body += "</td></tr>\n"
         }
         body += "</tbody></table>\n"
+        if data.finishedLimited == true {
+            body += "<p class=\"note\">Failed and succeeded count the last \(console.configuration.finishedCountLimit) tasks that finished (the last \(window); the chart shows no more than those): more than that finished in the last 24 hours. The Tasks page lists every kept result.</p>\n"
+        } else {
+            body += "<p class=\"note\">Failed and succeeded count the tasks that finished in the last 24 hours; the Tasks page lists every kept result.</p>\n"
+        }
         body += "<h2>Last hour</h2>\n" + ActivityChart.svg(data.lastHour, now: now)
         return layout(title: "Overview", active: "overview", body: body)
     }
@@ -61,7 +67,9 @@ struct ConsolePages: Sendable {
             body += "<td>\(Self.time(task.enqueuedAt))</td><td><code class=\"args\">\(HTML.escape(Self.clip(task.arguments, 120)))</code></td></tr>\n"
         }
         body += "</tbody></table>\n"
-        if let cursor = page.nextCursor {
+        if page.searchStopped == true, let cursor = page.nextCursor {
+            body += "<p class=\"note search-stopped\">Searched \(page.examineLimit ?? 0) tasks without filling the page (this filter has no index to search): older tasks were not examined yet. <a href=\"\(HTML.escape(console.path("/tasks?" + Self.queryString(query.parameters + [("before", cursor)]))))\">Search older tasks →</a></p>\n"
+        } else if let cursor = page.nextCursor {
             var next = query.parameters
             next.append(("before", cursor))
             if query.limit != 50 { next.append(("limit", String(query.limit))) }
@@ -184,7 +192,7 @@ struct ConsolePages: Sendable {
             <link rel="stylesheet" href="\(HTML.escape(console.path("/assets/console.css")))">
             <script src="\(HTML.escape(console.path("/assets/console.js")))" defer></script>
             </head><body>
-            <header><strong>Offload</strong><nav>\(nav("overview", "Overview", "/"))\(nav("tasks", "Tasks", "/tasks"))\(nav("workers", "Workers", "/workers"))</nav>
+            <header><strong>Offload</strong><nav>\(nav("overview", "Overview", "/"))\(nav("tasks", "Tasks", "/tasks"))\(nav("workers", "Workers", "/workers"))\(nav("schedules", "Schedules", "/schedules"))</nav>
             <span class="live"><button type="button" id="pause" aria-pressed="false">Pause</button> <span id="updated"></span>\(configuration.readOnly ? " <span class=\"badge\">read-only</span>" : "")</span></header>
             <main id="content">
             \(body)</main>

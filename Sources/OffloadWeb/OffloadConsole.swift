@@ -31,6 +31,7 @@ public struct OffloadConsole: Sendable {
         group.get("tasks") { request, _ in try await pages.tasks(request) }
         group.get("tasks/:id") { _, context in try await pages.task(context.parameters.get("id") ?? "") }
         group.get("workers") { _, _ in try await pages.workers() }
+        group.get("schedules") { _, _ in try await pages.schedules() }
         group.get("assets/console.css") { _, _ in ConsoleAssets.response(ConsoleAssets.css, type: "text/css; charset=utf-8") }
         group.get("assets/console.js") { _, _ in ConsoleAssets.response(ConsoleAssets.js, type: "text/javascript; charset=utf-8") }
 
@@ -53,6 +54,7 @@ public struct OffloadConsole: Sendable {
         group.get("api/v1/tasks/:id") { _, context in await api.answer { try await api.task(context.parameters.get("id") ?? "") } }
         group.get("api/v1/queues") { _, _ in await api.answer { try await api.queues() } }
         group.get("api/v1/workers") { _, _ in await api.answer { try await api.workers() } }
+        group.get("api/v1/schedules") { _, _ in await api.answer { try await api.schedules() } }
         for change in QueueChange.allCases {
             group.post("api/v1/queues/:name/\(change.rawValue)") { request, context in
                 await api.answer { try await api.change(change, request: request, queue: context.parameters.get("name") ?? "") }

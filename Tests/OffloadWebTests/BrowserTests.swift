@@ -19,10 +19,17 @@ struct BrowserTests {
         let hostileName = #"<script>document.title='owned'</script>"#
         let failing = try supervisor.enqueue("test.fail", arguments: #"{"times":1}"#)
         let unknown = try supervisor.enqueue(hostileName, arguments: #"{"note":"<b>bold?</b>"}"#)
-        let fine = try supervisor.enqueue("test.echo", arguments: #"{"text":"hello"}"#)
+        let fine = try supervisor.enqueue("test.echo", arguments: #"{"value":"hello"}"#)
         _ = try await supervisor.waitForStatus(failing, [.failed])
         _ = try await supervisor.waitForStatus(unknown, [.failed])
         _ = try? await supervisor.waitForStatus(fine, [.successful, .failed])
+        // A schedule's row as a supervisor running it registers it, and its slot's task, which the worker runs.
+        let nightly = try TaskSchedule.cron("30 2 * * *", timeZone: "Europe/Berlin")
+        let last = try #require(nightly.slot(after: Date().addingTimeInterval(-86_400)))
+        let slot = ScheduleSlot(scheduleName: "nightly-report", time: last, nextTime: nightly.slot(after: last))
+        try await supervisor.store.registerSchedule(ScheduleRegistration(name: slot.scheduleName, taskName: "test.echo", summary: nightly.summary, nextTime: slot.nextTime))
+        let scheduled = try #require(try await supervisor.store.enqueueScheduled(slot, TaskRequest(taskName: "test.echo", arguments: #"{"value":"report"}"#)))
+        _ = try await supervisor.waitForStatus(scheduled.id, [.successful])
         _ = try await supervisor.waitUntilReady()
 
         let router = Router()
@@ -52,6 +59,11 @@ struct BrowserTests {
 
                 try await visit("/workers", shot: "workers")
                 #expect(try await browser.execute("return document.querySelectorAll('table.grid tbody tr:not(.stale) td').length") as? Int ?? 0 > 1)
+
+                try await visit("/schedules", shot: "schedules")
+                #expect(try await browser.execute("return document.querySelector('table.grid tbody tr td.name').textContent") as? String == "nightly-report")
+                #expect(try await browser.execute("return document.querySelector('a[href=\"/tasks/\(scheduled.id)\"]') !== null") as? Bool == true, "the last run links to its task")
+                #expect(try await browser.execute("return document.querySelector('table.grid tbody tr .badge.status').textContent") as? String == "SUCCESSFUL", "with its status")
 
                 try await visit("/tasks/\(failing)", shot: "task")
                 #expect(try await browser.execute("return document.querySelector('details.error-detail').open") as? Bool == true)

@@ -230,10 +230,21 @@ struct ConsoleAPITests {
             let served = try await client.execute(uri: "/api/v1/openapi.json", method: .get) { $0.text }
             #expect(served == file)
             let paths = try #require((try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])?["paths"] as? [String: Any])
-            var routes = ["/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/queues", "/api/v1/workers", "/api/v1/openapi.json"]
+            var routes = ["/api/v1/tasks", "/api/v1/tasks/{id}", "/api/v1/queues", "/api/v1/workers", "/api/v1/schedules", "/api/v1/openapi.json"]
             for action in ["retry", "delete", "run", "cancel"] { routes += ["/api/v1/tasks/{id}/\(action)", "/api/v1/tasks/bulk/\(action)"] }
             routes += ["/api/v1/queues/{name}/pause", "/api/v1/queues/{name}/resume"]
             #expect(Set(paths.keys) == Set(routes))
+            // Every action's error answers are shared ones, each defined once under components.responses.
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
+            let shared = try #require((document["components"] as? [String: Any])?["responses"] as? [String: Any])
+            for (path, item) in paths {
+                guard let post = (item as? [String: Any])?["post"] as? [String: Any], let responses = post["responses"] as? [String: Any] else { continue }
+                for (code, response) in responses where code.hasPrefix("4") {
+                    let reference = (response as? [String: Any])?["$ref"] as? String
+                    #expect(reference?.hasPrefix("#/components/responses/") == true, "\(path) \(code) is written out instead of shared")
+                    #expect(reference.map { shared[String($0.dropFirst("#/components/responses/".count))] != nil } == true, "\(path) \(code): \(reference ?? "no $ref") resolves")
+                }
+            }
         }
     }
 }

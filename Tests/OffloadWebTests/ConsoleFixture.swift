@@ -13,9 +13,12 @@ struct ConsoleFixture {
     let store: SQLiteTaskStore
     let configuration: ConsoleConfiguration
 
-    init(readOnly: Bool = false) throws {
+    init(readOnly: Bool = false, examineLimit: Int? = nil, finishedCountLimit: Int? = nil) throws {
         store = try SQLiteTaskStore(path: directory.file("tasks.sqlite3"))
-        configuration = ConsoleConfiguration(readOnly: readOnly, csrfToken: "test-token")
+        var configuration = ConsoleConfiguration(readOnly: readOnly, csrfToken: "test-token")
+        if let examineLimit { configuration.examineLimit = examineLimit }
+        if let finishedCountLimit { configuration.finishedCountLimit = finishedCountLimit }
+        self.configuration = configuration
     }
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

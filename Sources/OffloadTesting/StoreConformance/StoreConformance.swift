@@ -20,6 +20,8 @@ public enum StoreConformance {
         + EnqueueValidationChecks.all + ResultOwnershipChecks.all
         + UniqueChecks.all + SnoozeChecks.all + BulkRetryChecks.all
         + ConsoleQueryChecks.all
+        + ConsoleChecks.all
+        + TraceContextBatchChecks.all
         + ScheduleChecks.all
         + CancelChecks.all
         + QueueControlChecks.all
