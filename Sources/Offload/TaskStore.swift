@@ -131,6 +131,10 @@ public protocol TaskStore: TaskBackend {
     /// The paused queues, by name.
     func pausedQueues() async throws -> [PausedQueue]
 
+    /// Only the paused queues' names, as cheaply as the store can read them: a worker asks before each turn
+    /// that starts prefetched tasks, which during a drain is every task.
+    func pausedQueueNames() async throws -> Set<String>
+
     // MARK: metrics
 
     /// Every counter and histogram bucket of the metrics (docs/metrics.md): derived from the rows held, plus what
@@ -170,6 +174,7 @@ public protocol TaskStore: TaskBackend {
 extension TaskStore {
     public var claimsOnWakeUp: Bool { false }
     public func setWakeUpsMuted(_ muted: Bool) {}
+    public func pausedQueueNames() async throws -> Set<String> { Set(try await pausedQueues().map(\.queueName)) }
 }
 
 /// What a worker asks for when claiming.

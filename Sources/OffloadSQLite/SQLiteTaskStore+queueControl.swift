@@ -32,6 +32,25 @@ extension SQLiteTaskStore {
         }
     }
 
+    /// Read on the writer connection, outside a transaction, with a statement prepared once: no reader to
+    /// take from the pool, no parsing, no thread hop, and each read sees the latest commit. A pool read here
+    /// (and its statement parsed each time) halved the drain of two workers, since a draining worker asks
+    /// before every prefetched task it starts (docs/performance.md, "What the features and the console cost").
+    public func pausedQueueNames() async throws -> Set<String> {
+        try readPausedQueueNames()
+    }
+
+    private func readPausedQueueNames() throws -> Set<String> {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                // A NULL written by hand names no queue: it must not fail the read, and so every start.
+                Set(try Optional<String>.fetchAll(db.cachedStatement(sql: "SELECT CAST(queue_name AS TEXT) FROM offload_paused_queue")).compactMap { $0 })
+            }
+        } catch {
+            throw SQLiteErrorTranslation.translate(error, path: path)
+        }
+    }
+
     /// The filter every claim carries: nothing from a paused queue. The table is tiny (one row per paused
     /// queue, usually none), and SQLite evaluates this uncorrelated subquery once per statement.
     static let notPaused = "queue_name NOT IN (SELECT queue_name FROM offload_paused_queue)"

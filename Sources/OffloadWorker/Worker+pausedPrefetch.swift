@@ -8,11 +8,13 @@ extension Worker {
     ///
     /// A claim never takes a task of a paused queue, and the tasks it marks started begin as it commits.
     /// Prefetched ones begin later, without a write, so a pause that lands in between must be checked
-    /// here: one read of the small table of paused queues per turn that starts prefetched tasks, not one
-    /// per task. Limited tasks are never prefetched, so this never holds a concurrency slot.
+    /// here: one read of the small table of paused queues per turn that starts prefetched tasks (with
+    /// `--concurrency 1`, every task of a drain), so the store makes that read as cheap as it can
+    /// (``TaskStore/pausedQueueNames()``). Limited tasks are never prefetched, so this never holds a
+    /// concurrency slot.
     func releasePausedPrefetched(_ claimed: inout [ClaimedTask], prefetchedFrom: Int) async throws {
         guard prefetchedFrom < claimed.count else { return }
-        let paused = Set(try await storeWait.during { try await store.pausedQueues() }.map(\.queueName))
+        let paused = try await storeWait.during { try await store.pausedQueueNames() }
         guard !paused.isEmpty else { return }
         let released = claimed[prefetchedFrom...].filter { paused.contains($0.queueName) }
         guard !released.isEmpty else { return }
