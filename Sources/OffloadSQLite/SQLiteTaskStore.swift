@@ -63,7 +63,7 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
         self.fileIdentity = DatabaseFileIdentity(path: pool.path)
         if !configuration.readOnly {
             do {
-                try SchemaMigrations.migrator.migrate(pool)
+                try SchemaMigrations.migrate(pool)
             } catch {
                 throw SQLiteErrorTranslation.translate(error, path: path)
             }

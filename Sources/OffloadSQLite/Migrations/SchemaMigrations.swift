@@ -2,6 +2,30 @@ import GRDB
 
 /// The versioned schema. **Never edit a migration that has shipped**: add a new one.
 enum SchemaMigrations {
+    /// Brings the schema up to date, also when other processes do the same at the same moment (an app and its
+    /// supervisor started together on a new file, or every process of a deploy on an older one).
+    ///
+    /// GRDB reads which migrations are applied before it takes the write lock, so two openers can both try
+    /// the same one; each migration runs in its own transaction, so the loser's attempt rolls back whole. When
+    /// an attempt fails and meanwhile someone else applied migrations, it runs the migrator again, which then
+    /// skips them; a failure with no such progress is a real one and is thrown.
+    static func migrate(_ pool: DatabasePool) throws {
+        let migrator = self.migrator
+        var attempts = 0
+        while true {
+            let before = try pool.read { try migrator.appliedIdentifiers($0) }
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempts += 1
+                let after = (try? pool.read { try migrator.appliedIdentifiers($0) }) ?? before
+                // Each retry follows another process's progress, so the number of migrations bounds them.
+                guard after != before, attempts <= 32 else { throw error }
+            }
+        }
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tasks and workers", migrate: createTasksAndWorkers)
