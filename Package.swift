@@ -183,7 +183,12 @@ let package = Package(
         // The worker the benchmark's supervisor runs: one no-op task, SQLite only, as a small deployment's worker.
         .executableTarget(
             name: "OffloadBenchmarkWorker",
-            dependencies: ["Offload", "OffloadWorker", "OffloadSQLite"],
+            dependencies: [
+                "Offload", "OffloadWorker", "OffloadSQLite",
+                // BENCHMARK_WORKER_METRICS=prometheus: the console part's drain with the worker's own metrics.
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Benchmarks/OffloadBenchmarkWorker",
             swiftSettings: strictSettings),
         // The same worker for the PostgreSQL part, apart so that linking PostgresNIO (+3.7 MB RSS) does not

@@ -15,6 +15,9 @@ import Foundation
 /// 7. reload time, not measured here (see docs/development.md);
 /// 8. ``PostgresBenchmark``: parts 1 to 4 on PostgreSQL (its own limit, enqueue, drain, latency), each
 ///    next to the SQLite figure of the same run. `Benchmarks/run` starts a throwaway server for it.
+/// 9. ``FeatureCostBenchmark``: the plain drain today against the baseline commit's, in alternating rounds;
+/// 10. ``ConsoleCostBenchmark`` and ``ConsoleLatencyBenchmark``: the drain with `offload-web` polled and with
+///    worker metrics, and the console's pages over a million finished rows.
 ///
 /// It is a benchmark, not a test: nothing in the test suite runs it or depends on a timing.
 @main
@@ -76,6 +79,13 @@ struct BenchmarkMain {
         if parts == Set(BenchmarkOptions.Part.allCases) {
             Console.line("\n[7] Reload time: measured separately, see docs/development.md")
             report.note("reload time (rebuild and worker swap) is measured separately: see docs/development.md")
+        }
+        if parts.contains(.features) {
+            try await FeatureCostBenchmark(options: options).run(report: report)
+        }
+        if parts.contains(.console) {
+            try await ConsoleCostBenchmark(options: options).run(report: report)
+            try await ConsoleLatencyBenchmark(options: options).run(report: report)
         }
         // Last, so that the SQLite parts run before its server has any work to do.
         if parts.contains(.postgres) {

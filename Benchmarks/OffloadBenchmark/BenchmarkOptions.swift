@@ -26,6 +26,22 @@ struct BenchmarkOptions {
     var directory: String
     var json: String?
     var swiftVersion: String?
+    /// The release `offload-web`, for part 10 (the console's cost on the drain and its pages on a million rows).
+    var web: String?
+    /// Part 9: the baseline's own release `offload-benchmark`, `supervisor` and `offload-benchmark-worker`,
+    /// built by `Benchmarks/run` from the commit before the features of issues 14 and 15 (`--baseline`).
+    var baseline: Baseline?
+    /// Extra environment for the workers (part 10's `BENCHMARK_WORKER_METRICS=prometheus`).
+    var workerEnvironment: [String: String] = [:]
+
+    struct Baseline {
+        var benchmark: String
+        var supervisor: String
+        var worker: String
+        /// What the report calls it: the commit's short id, as `Benchmarks/run` passes it.
+        var name: String
+    }
+
     /// Smaller counts: a smoke run that proves every part works, in about a quarter of the time.
     var quick = false
     /// The parts to run (`--only limit,drain`), for profiling one of them; all by default.
@@ -33,7 +49,7 @@ struct BenchmarkOptions {
     var parts: Set<Part> = Set(Part.allCases)
 
     enum Part: String, CaseIterable {
-        case limit, enqueue, durability, drain, idle, scale, postgres
+        case limit, enqueue, durability, drain, idle, scale, postgres, features, console
     }
 
     /// Counts for a full run, or a quick one.
@@ -79,7 +95,8 @@ struct BenchmarkOptions {
 
     static let usage = """
         usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
-                                 [--only limit,enqueue,durability,drain,idle,scale,postgres] [--drain-workers 2,4]
+                                 [--only limit,enqueue,durability,drain,idle,scale,postgres,features,console] [--drain-workers 2,4]
+                                 [--web PATH] [--baseline-benchmark PATH --baseline-supervisor PATH --baseline-worker PATH --baseline-name TEXT]
                                  [--postgres-worker PATH --postgres URL [--postgres-data-directory DIR] | --no-postgres | --postgres-skipped REASON]
         Run it through Benchmarks/run, which builds everything in release mode first and starts a PostgreSQL server.
         """
@@ -97,7 +114,8 @@ struct BenchmarkOptions {
             case "--no-postgres":
                 noPostgres = true
             case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only",
-                 "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory", "--drain-workers":
+                 "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory", "--drain-workers",
+                 "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker", "--baseline-name":
                 guard index + 1 < arguments.count else { throw UsageError("\(argument) needs a value") }
                 values[argument] = arguments[index + 1]
                 index += 1
@@ -111,7 +129,8 @@ struct BenchmarkOptions {
         guard let supervisor = values["--supervisor"], let worker = values["--worker"], let directory = values["--directory"] else {
             throw UsageError("--supervisor, --worker and --directory are required")
         }
-        for executable in [supervisor, worker] + [values["--postgres-worker"]].compactMap(\.self)
+        let optionalExecutables = ["--postgres-worker", "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker"].compactMap { values[$0] }
+        for executable in [supervisor, worker] + optionalExecutables
         where !FileManager.default.isExecutableFile(atPath: executable) {
             throw UsageError("\(executable) is not an executable file")
         }
@@ -126,6 +145,15 @@ struct BenchmarkOptions {
         }
         if options.postgres != nil, options.postgresWorker == nil {
             throw UsageError("--postgres needs --postgres-worker (the release offload-benchmark-postgres-worker)")
+        }
+        options.web = values["--web"].map(absolute)
+        let baselineFlags = ["--baseline-benchmark", "--baseline-supervisor", "--baseline-worker"]
+        if let benchmark = values["--baseline-benchmark"], let supervisor = values["--baseline-supervisor"], let worker = values["--baseline-worker"] {
+            options.baseline = Baseline(
+                benchmark: absolute(benchmark), supervisor: absolute(supervisor), worker: absolute(worker),
+                name: values["--baseline-name"] ?? "baseline")
+        } else if baselineFlags.contains(where: { values[$0] != nil }) {
+            throw UsageError("\(baselineFlags.joined(separator: ", ")) go together")
         }
         options.json = values["--json"]
         options.swiftVersion = values["--swift-version"]

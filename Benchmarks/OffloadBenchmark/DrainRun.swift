@@ -18,9 +18,12 @@ struct DrainRun {
     var footprint: ProcessFootprint
 
     /// Runs the drain on `database` under a supervisor and removes it afterwards, whatever happens.
-    static func measure(_ database: some ScratchTaskStore, options: BenchmarkOptions, workers: Int, count: Int) async throws -> DrainRun {
+    /// `companion` (the console part's poller) is told when the tasks are committed and when they are done.
+    static func measure(
+        _ database: some ScratchTaskStore, options: BenchmarkOptions, workers: Int, count: Int, companion: (any DrainCompanion)? = nil
+    ) async throws -> DrainRun {
         try await SupervisorSession.with(options: options, database: database, workers: workers) { session in
-            try await measure(on: session, count: count)
+            try await measure(on: session, count: count, companion: companion)
         }
     }
 
@@ -31,7 +34,7 @@ struct DrainRun {
         }
     }
 
-    private static func measure(on session: some DrainProcesses, count: Int) async throws -> DrainRun {
+    private static func measure(on session: some DrainProcesses, count: Int, companion: (any DrainCompanion)? = nil) async throws -> DrainRun {
         // Let every worker reach its idle wait, as in production between bursts, and write back
         // what earlier parts left dirty so that the kernel's flushing does not compete with the drain.
         sync()
@@ -43,7 +46,14 @@ struct DrainRun {
         let serverBefore = await session.database.serverCPU()
         _ = try await session.database.store.enqueue(batch: (0..<count).map(EnqueueBenchmark.echoRequest))
         let committedAt = Date()
-        try await session.waitUntilSuccessful(count, timeout: .seconds(600), interval: .milliseconds(100))
+        if let companion { try await companion.drainStarted() }
+        do {
+            try await session.waitUntilSuccessful(count, timeout: .seconds(600), interval: .milliseconds(100))
+        } catch {
+            await companion?.drainEnded()
+            throw error
+        }
+        await companion?.drainEnded()
         let after = workerPIDs.map(ProcessSample.read)
         let supervisorAfter = supervisorPID.flatMap(ProcessSample.read)
         let serverAfter = await session.database.serverCPU()
@@ -71,6 +81,13 @@ struct DrainRun {
         let median = sorted[sorted.count / 2]
         return (median, "\(Units.rate(median.rate)) tasks/s" + (runs.count > 1 ? " (runs \(sorted.map { Units.rate($0.rate) }.joined(separator: ", ")))" : ""))
     }
+}
+
+/// Something that runs beside a drain, from the commit of its tasks to their end: the console part's
+/// poller of `offload-web`. Its own cost is what that part measures.
+protocol DrainCompanion: Sendable {
+    func drainStarted() async throws
+    func drainEnded() async
 }
 
 /// Resident memory of the supervisor and one worker at one moment.

@@ -25,6 +25,7 @@ final class StandaloneWorkers<Scratch: ScratchTaskStore>: DrainProcesses {
         // As for the supervisor, plus the backtrace setting a supervisor gives its workers.
         let environment = childEnvironment
             .merging([WorkerProcessContract.backtraceVariable: WorkerProcessContract.defaultBacktraceSetting]) { current, _ in current }
+            .merging(options.workerEnvironment) { _, added in added }
         var processes: [ChildProcess] = []
         do {
             for index in 0..<workers {

@@ -39,7 +39,7 @@ final class SupervisorSession<Scratch: ScratchTaskStore>: DrainProcesses {
                 "--no-reload",
                 "--log-level", "warning",
             ],
-            environment: childEnvironment,
+            environment: childEnvironment.merging(options.workerEnvironment) { _, added in added },
             workingDirectory: options.directory,
             output: .pipe)
         let process = try await ChildProcess.spawn(request)
