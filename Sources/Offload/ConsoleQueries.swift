@@ -75,3 +75,12 @@ extension FinishedPerMinute {
         return byMinute.keys.sorted().compactMap { byMinute[$0] }
     }
 }
+
+extension TaskListQuery {
+    /// The highest id a page may show: just below the cursor, which is exclusive, or any id without one;
+    /// `nil` when the cursor is the lowest id there is, so nothing lies below it.
+    public var highestID: Int64? {
+        guard let cursor = before else { return Int64.max }
+        return cursor.rawValue > Int64.min ? cursor.rawValue - 1 : nil
+    }
+}

@@ -108,13 +108,7 @@ extension PostgresTaskStore {
     }
 
     public func taskPage(matching query: TaskListQuery) async throws -> TaskListPage {
-        let upper: Int64
-        if let cursor = query.before {
-            guard cursor.rawValue > Int64.min else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
-            upper = cursor.rawValue - 1
-        } else {
-            upper = Int64.max
-        }
+        guard let upper = query.highestID else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
         let statements = consoleStatements
         return try await withConnection { [self] connection in
             func records(_ sql: PostgresQuery) async throws -> [TaskRecord] {

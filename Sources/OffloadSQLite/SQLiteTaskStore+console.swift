@@ -102,14 +102,7 @@ extension SQLiteTaskStore {
     }
 
     public func taskPage(matching query: TaskListQuery) async throws -> TaskListPage {
-        // The cursor is exclusive; no cursor starts above every id.
-        let upper: Int64
-        if let cursor = query.before {
-            guard cursor.rawValue > Int64.min else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
-            upper = cursor.rawValue - 1
-        } else {
-            upper = Int64.max
-        }
+        guard let upper = query.highestID else { return TaskListPage(tasks: [], nextCursor: nil, searchStopped: false) }
         return try read { db in
             if query.onlyLiveStatuses {
                 let (sql, arguments) = SQLiteConsoleStatements.page(query, upper: upper, lower: Int64.min)
