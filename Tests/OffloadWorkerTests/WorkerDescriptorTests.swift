@@ -28,7 +28,7 @@ struct WorkerDescriptorTests {
         try await waitUntil("the worker to register") { try await fixture.store.workers().contains { $0.id == "broken-stderr" } }
 
         close(lifeline.writeEnd)
-        let exit = await worker.waitForExit(timeout: .seconds(10))
+        let exit = await worker.waitForExit(timeout: .seconds(60))
         #expect(exit == .exited(WorkerExitCode.supervisorGone), "the worker \(exit.map(String.init(describing:)) ?? "did not exit")")
     }
 
