@@ -13,8 +13,10 @@ struct FateSupervisorKillTests {
     func unstartedTasksSurviveASupervisorKill() async throws {
         let first = try await SupervisorProcess.start(queues: ["default": 1])
         try await first.waitUntilReady()
-        // Fast tasks first, so that the worker learns to claim many at once.
-        let warmUp = try (0..<5).map { try first.enqueue("test.record", arguments: #"{"label": "warm-up \#($0)"}"#) }
+        // Fast tasks first, so that the worker learns to claim many at once. Thirty, not five: the worker's
+        // average weighs its first (cold, slow under load) attempt by 0.8^(n-1), and after five a 30 ms first
+        // attempt still kept the average above the 10 ms prefetch budget, so it prefetched nothing (CI run 7).
+        let warmUp = try (0..<30).map { try first.enqueue("test.record", arguments: #"{"label": "warm-up \#($0)"}"#) }
         _ = try await auditWhenFinished(warmUp, in: first.store)
 
         let slow = TaskRequest(

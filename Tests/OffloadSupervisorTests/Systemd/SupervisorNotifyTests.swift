@@ -70,7 +70,8 @@ struct SupervisorNotifyTests {
         // While blocked, nothing arrives; pings resume once the loop turns again.
         let silentUntil = try receive(until: "WATCHDOG=1", from: socket)
         let gap = clock.now - blockedAt
-        #expect(silentUntil.count == 1)
+        // Other messages (a STATUS= line as the loop resumes) may come first; what shows the block is the gap.
+        #expect(silentUntil.last?.contains("WATCHDOG=1") == true)
         // The loop blocks for 4 s; `blockedAt` is taken once its log line was read, which lagged 1.9 s in a
         // loaded CI run. An unblocked loop pings every 200 ms, so a 1 s silence still tells the two apart.
         #expect(gap >= .seconds(1), "WATCHDOG=1 arrived \(gap) after the loop blocked")
