@@ -134,7 +134,13 @@ public final class SupervisorProcess: Sendable {
             return try await wait()
         } catch {
             let status = (try? self.status()).map { "phase \($0.phase), queues \($0.queues), workers \($0.workers)" } ?? "no status"
-            print("\(error); supervisor: \(status); its log:\n" + log.suffix(80).joined(separator: "\n"))
+            let exit = process.exitStatus.map { ", exited: \($0)" } ?? ""
+            // A crash report is longer than the tail printed below: show its head, where the crashed thread is.
+            let lines = log
+            let crash = lines.firstIndex { $0.contains("Program crashed") }.map { start in
+                "\nits crash report begins:\n" + lines[start..<min(lines.count, start + 60)].joined(separator: "\n")
+            } ?? ""
+            print("\(error); supervisor: \(status)\(exit)\(crash)\nits log:\n" + lines.suffix(80).joined(separator: "\n"))
             throw error
         }
     }
