@@ -31,6 +31,10 @@ struct BenchmarkOptions {
     /// Part 9: the baseline's own release `offload-benchmark`, `supervisor` and `offload-benchmark-worker`,
     /// built by `Benchmarks/run` from the commit before the features of issues 14 and 15 (`--baseline`).
     var baseline: Baseline?
+    /// Part 5: a `supervisor` and an `offload-benchmark-worker` built by `scripts/build-release` (statically
+    /// linked, SQLite only), the build docs/deployment.md installs; their idle memory is measured beside the
+    /// benchmark's own pair.
+    var deployment: DeploymentBuild?
     /// Extra environment for the workers (part 10's `BENCHMARK_WORKER_METRICS=prometheus`).
     var workerEnvironment: [String: String] = [:]
 
@@ -40,6 +44,11 @@ struct BenchmarkOptions {
         var worker: String
         /// What the report calls it: the commit's short id, as `Benchmarks/run` passes it.
         var name: String
+    }
+
+    struct DeploymentBuild {
+        var supervisor: String
+        var worker: String
     }
 
     /// Smaller counts: a smoke run that proves every part works, in about a quarter of the time.
@@ -96,7 +105,7 @@ struct BenchmarkOptions {
     static let usage = """
         usage: offload-benchmark --supervisor PATH --worker PATH --directory DIR [--json PATH] [--swift-version TEXT] [--quick]
                                  [--only limit,enqueue,durability,drain,idle,scale,postgres,features,console] [--drain-workers 2,4]
-                                 [--web PATH] [--baseline-benchmark PATH --baseline-supervisor PATH --baseline-worker PATH --baseline-name TEXT]
+                                 [--web PATH] [--deployment-supervisor PATH --deployment-worker PATH] [--baseline-benchmark PATH --baseline-supervisor PATH --baseline-worker PATH --baseline-name TEXT]
                                  [--postgres-worker PATH --postgres URL [--postgres-data-directory DIR] | --no-postgres | --postgres-skipped REASON]
         Run it through Benchmarks/run, which builds everything in release mode first and starts a PostgreSQL server.
         """
@@ -115,7 +124,8 @@ struct BenchmarkOptions {
                 noPostgres = true
             case "--supervisor", "--worker", "--directory", "--json", "--swift-version", "--only",
                  "--postgres", "--postgres-worker", "--postgres-skipped", "--postgres-data-directory", "--drain-workers",
-                 "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker", "--baseline-name":
+                 "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker", "--baseline-name",
+                 "--deployment-supervisor", "--deployment-worker":
                 guard index + 1 < arguments.count else { throw UsageError("\(argument) needs a value") }
                 values[argument] = arguments[index + 1]
                 index += 1
@@ -129,7 +139,10 @@ struct BenchmarkOptions {
         guard let supervisor = values["--supervisor"], let worker = values["--worker"], let directory = values["--directory"] else {
             throw UsageError("--supervisor, --worker and --directory are required")
         }
-        let optionalExecutables = ["--postgres-worker", "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker"].compactMap { values[$0] }
+        let optionalExecutables = [
+            "--postgres-worker", "--web", "--baseline-benchmark", "--baseline-supervisor", "--baseline-worker",
+            "--deployment-supervisor", "--deployment-worker",
+        ].compactMap { values[$0] }
         for executable in [supervisor, worker] + optionalExecutables
         where !FileManager.default.isExecutableFile(atPath: executable) {
             throw UsageError("\(executable) is not an executable file")
@@ -154,6 +167,11 @@ struct BenchmarkOptions {
                 name: values["--baseline-name"] ?? "baseline")
         } else if baselineFlags.contains(where: { values[$0] != nil }) {
             throw UsageError("\(baselineFlags.joined(separator: ", ")) go together")
+        }
+        if let supervisor = values["--deployment-supervisor"], let worker = values["--deployment-worker"] {
+            options.deployment = DeploymentBuild(supervisor: absolute(supervisor), worker: absolute(worker))
+        } else if values["--deployment-supervisor"] != nil || values["--deployment-worker"] != nil {
+            throw UsageError("--deployment-supervisor and --deployment-worker go together")
         }
         options.json = values["--json"]
         options.swiftVersion = values["--swift-version"]
