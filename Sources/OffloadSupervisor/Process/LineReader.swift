@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 
 /// Reads a descriptor line by line as an `AsyncStream<String>`: child output, or a worker's status pipe.
@@ -11,7 +10,7 @@ import Glibc
 /// ```
 ///
 /// - The reader takes ownership of the descriptor, makes it non-blocking and closes it at end-of-file.
-/// - Reading happens on a dispatch queue, never on a cooperative-pool thread.
+/// - Reading happens on the ``DescriptorPoller``'s thread, never on a cooperative-pool thread.
 /// - Lines are split on `\n`; the `\n` and a `\r` before it are dropped. A last line without `\n` is
 ///   delivered at end-of-file. Invalid UTF-8 is repaired with U+FFFD rather than dropped.
 /// - With a `partialLineDelay`, a partial line is also delivered once the writer has been quiet that
@@ -45,18 +44,17 @@ public enum LineReader {
     }
 }
 
-/// The dispatch read source behind ``LineReader``; keeps itself alive until end-of-file.
-// @unchecked Sendable because `pending`, `chunk`, `readCount` and `finished` are touched only from the source's event handler, which runs
-// on one serial queue; the other stored properties are immutable or thread-safe (dispatch source, continuation).
+/// The reader behind ``LineReader``; the poller keeps it alive until end-of-file.
+// @unchecked Sendable because `pending`, `chunk`, `readCount` and `finished` are touched only from its poller
+// handler and poller timers, which run one at a time on the poller's thread; the other stored properties are
+// immutable or thread-safe (the continuation).
 private final class DescriptorLineSource: @unchecked Sendable {
-    private static let queue = DispatchQueue(label: "offload.line-reader")
     private static let chunkSize = 64 * 1024
 
     private let descriptor: Int32
     private let maximumLineLength: Int
     private let continuation: AsyncStream<String>.Continuation
     private let dropped: DroppedLineCounter?
-    private let source: any DispatchSourceRead
     private let partialLineDelay: Duration?
     /// Counts reads that brought bytes, so a partial-line flush scheduled after one read knows whether
     /// more came since (the writer was not quiet after all).
@@ -68,7 +66,9 @@ private final class DescriptorLineSource: @unchecked Sendable {
     private var chunk = [UInt8](repeating: 0, count: chunkSize)
 
     static func start(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?, partialLineDelay: Duration?) {
-        _ = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped, partialLineDelay: partialLineDelay)
+        let source = DescriptorLineSource(descriptor: descriptor, maximumLineLength: maximumLineLength, continuation: continuation, dropped: dropped, partialLineDelay: partialLineDelay)
+        // The poller holds the source until `finish` removes the registration.
+        DescriptorPoller.shared.watch(descriptor) { registration in source.readAvailable(registration) }
     }
 
     private init(descriptor: Int32, maximumLineLength: Int, continuation: AsyncStream<String>.Continuation, dropped: DroppedLineCounter?, partialLineDelay: Duration?) {
@@ -79,15 +79,12 @@ private final class DescriptorLineSource: @unchecked Sendable {
         self.dropped = dropped
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
-        source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: Self.queue)
-        // The handler holds `self` until `finish()` cancels the source and libdispatch drops the handler.
-        source.setEventHandler { [self] in readAvailable() }
-        source.setCancelHandler { close(descriptor) }
-        source.resume()
     }
 
-    private func readAvailable() {
-        while true {
+    private func readAvailable(_ registration: DescriptorPoller.Registration) {
+        // At most `readsPerTurn` chunks, then the other descriptors get their turn: one child flooding its
+        // output must not delay another's lines, nor a status pipe or an exit, on the poller's one thread.
+        for _ in 0..<DescriptorPoller.readsPerTurn {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 readCount &+= 1
@@ -98,13 +95,14 @@ private final class DescriptorLineSource: @unchecked Sendable {
                 continue
             } else if count == -1, errno == EAGAIN || errno == EWOULDBLOCK {
                 schedulePartialLineFlush()
-                return
+                break
             } else {
                 // 0 is end-of-file; any other error (EIO, EBADF) ends the stream the same way.
-                finish()
+                finish(registration)
                 return
             }
         }
+        DescriptorPoller.shared.rearm(registration)
     }
 
     /// Delivers every complete line in `pending`. Bytes before `scanningFrom` were scanned by an
@@ -130,10 +128,7 @@ private final class DescriptorLineSource: @unchecked Sendable {
     private func schedulePartialLineFlush() {
         guard let delay = partialLineDelay, !pending.isEmpty else { return }
         let readsSoFar = readCount
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = Int(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let wait = nanoseconds.overflow ? Int.max : nanoseconds.partialValue &+ Int(attoseconds / 1_000_000_000)
-        Self.queue.asyncAfter(deadline: .now() + .nanoseconds(max(0, wait))) { [self] in
+        DescriptorPoller.shared.after(delay) { [self] in
             guard !finished, readCount == readsSoFar, !pending.isEmpty else { return }
             deliver(pending[...])
             pending = []
@@ -147,13 +142,15 @@ private final class DescriptorLineSource: @unchecked Sendable {
         }
     }
 
-    private func finish() {
+    private func finish(_ registration: DescriptorPoller.Registration) {
         finished = true
         if !pending.isEmpty {
             deliver(pending[...])
             pending = []
         }
         continuation.finish()
-        source.cancel()
+        // Forgotten by the poller before the number can be reused.
+        DescriptorPoller.shared.remove(registration)
+        close(descriptor)
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 
 /// Reads a worker's status pipe in batches: every line waiting is delivered at once, and after a read that
@@ -31,73 +30,67 @@ enum StatusPipeReader {
     }
 }
 
-/// The dispatch read source behind ``StatusPipeReader``; keeps itself alive until end-of-file.
-// @unchecked Sendable because `pending`, `chunk` and `finished` are touched only on `queue`, which is serial:
-// the source's event handler and the resume after a pause both run there. The other stored properties are
-// immutable or thread-safe (dispatch source, continuation).
+/// The reader behind ``StatusPipeReader``; the poller keeps it alive until end-of-file.
+// @unchecked Sendable because `pending` and `chunk` are touched only from its poller handler, which runs on
+// the poller's thread; the other stored properties are immutable or thread-safe (the continuation).
 private final class StatusPipeSource: @unchecked Sendable {
-    private static let queue = DispatchQueue(label: "offload.status-pipe-reader")
     private static let chunkSize = 64 * 1024
 
     private let descriptor: Int32
-    private let pause: DispatchTimeInterval
+    private let pause: Duration
     private let maximumLineLength: Int
     private let continuation: AsyncStream<[String]>.Continuation
-    private let source: any DispatchSourceRead
     /// The start of a line whose `\n` has not arrived yet.
     private var pending: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: chunkSize)
-    private var finished = false
 
     static func start(descriptor: Int32, pause: Duration, maximumLineLength: Int, continuation: AsyncStream<[String]>.Continuation) {
-        _ = StatusPipeSource(descriptor: descriptor, pause: pause, maximumLineLength: maximumLineLength, continuation: continuation)
+        let source = StatusPipeSource(descriptor: descriptor, pause: pause, maximumLineLength: maximumLineLength, continuation: continuation)
+        // The poller holds the source until end-of-file removes the registration.
+        DescriptorPoller.shared.watch(descriptor) { registration in source.readAvailable(registration) }
     }
 
     private init(descriptor: Int32, pause: Duration, maximumLineLength: Int, continuation: AsyncStream<[String]>.Continuation) {
         self.descriptor = descriptor
-        let (seconds, attoseconds) = pause.components
-        self.pause = .microseconds(Int(clamping: max(0, seconds) * 1_000_000 + max(0, attoseconds) / 1_000_000_000_000))
+        self.pause = max(.zero, pause)
         self.maximumLineLength = maximumLineLength
         self.continuation = continuation
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) }
-        source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: Self.queue)
-        // The handlers hold `self` until `finish()` cancels the source and libdispatch drops them.
-        source.setEventHandler { [self] in readAvailable() }
-        source.setCancelHandler { close(descriptor) }
-        source.resume()
     }
 
-    private func readAvailable() {
+    private func readAvailable(_ registration: DescriptorPoller.Registration) {
         var lines: [String] = []
         defer {
             if !lines.isEmpty { continuation.yield(lines) }
         }
-        while true {
+        // A bounded turn, as in `LineReader`: what is left is read at the next one.
+        reading: for _ in 0..<DescriptorPoller.readsPerTurn {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 split(chunk[0..<count], into: &lines)
             } else if count == -1, errno == EINTR {
                 continue
             } else if count == -1, errno == EAGAIN || errno == EWOULDBLOCK {
-                break
+                break reading
             } else {
                 // 0 is end-of-file; any other error (EIO, EBADF) ends the stream the same way.
                 if !pending.isEmpty { lines.append(String(decoding: pending, as: UTF8.self)) }
-                finished = true
                 if !lines.isEmpty { continuation.yield(lines) }
                 lines = []
                 continuation.finish()
-                source.cancel()
+                // Forgotten by the poller before the number can be reused.
+                DescriptorPoller.shared.remove(registration)
+                close(descriptor)
                 return
             }
         }
-        guard !lines.isEmpty else { return }
-        // Leave the pipe alone for a moment: the lines written meanwhile come in the next batch.
-        source.suspend()
-        Self.queue.asyncAfter(deadline: .now() + pause) { [self] in
-            if !finished { source.resume() }
+        guard !lines.isEmpty, pause > .zero else {
+            DescriptorPoller.shared.rearm(registration)
+            return
         }
+        // Leave the pipe alone for a moment: the lines written meanwhile come in the next batch.
+        DescriptorPoller.shared.after(pause) { DescriptorPoller.shared.rearm(registration) }
     }
 
     private func split(_ bytes: ArraySlice<UInt8>, into lines: inout [String]) {
