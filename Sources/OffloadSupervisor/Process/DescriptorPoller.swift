@@ -11,7 +11,7 @@ import Synchronization
 /// each registration by a pointer to its bookkeeping, and tearing down read sources on pipes while children
 /// exit and their descriptor numbers are reused intermittently left a registration pointing at freed
 /// memory, which its manager thread then dereferenced. The supervisor crashed in `_dispatch_event_loop_drain`
-/// ("Bad pointer dereference at 0xffffffff") in 1 of 4 local runs of `SpawnStartupFailureTests`, and once in
+/// ("Bad pointer dereference at 0xffffffff") in 3 of 16 local runs of `SpawnStartupFailureTests`, and once in
 /// CI; the same crash is reported upstream on the same teardown path (swift-corelibs-foundation#5507).
 /// Here nothing outlives its owner: `poll` is handed the armed descriptors afresh on every turn, a handler is
 /// found by its registration number, and a registration is removed before its owner closes the descriptor,

@@ -50,7 +50,7 @@ extension ProcessTests {
         }
 
         /// The churn the poller replaced dispatch read sources for. The crash itself (the supervisor in
-        /// `_dispatch_event_loop_drain`) came back in 3 of 12 runs of `SpawnStartupFailureTests` on the old
+        /// `_dispatch_event_loop_drain`) came back in 3 of 16 runs of `SpawnStartupFailureTests` on the old
         /// readers and in none of 42 on the poller; this test did not reproduce it on the old readers (6 runs of
         /// 3,000 children), so it checks what the poller must do under churn: every line read, every child reaped.
         @Test("hundreds of children spawned four at a time, each with two output pipes and a pidfd, are read and reaped without a crash")
