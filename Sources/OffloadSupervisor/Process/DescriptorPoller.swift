@@ -175,16 +175,20 @@ final class DescriptorPoller: Sendable {
     private func runDueTimers() {
         let now = ContinuousClock.now
         let due: [Timer] = state.withLock { state in
-            guard state.timers.contains(where: { $0.deadline <= now }) else { return [] }
-            let due = state.timers.filter { $0.deadline <= now }
-            state.timers.removeAll { $0.deadline <= now }
+            var due: [Timer] = []
+            state.timers.removeAll { timer in
+                guard timer.deadline <= now else { return false }
+                due.append(timer)
+                return true
+            }
             return due
         }
         for timer in due.sorted(by: { $0.deadline < $1.deadline }) { timer.action() }
     }
 
     private func drainWakeUps() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while buffer.withUnsafeMutableBytes({ read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            while read(wakeRead, buffer.baseAddress, buffer.count) > 0 {}
+        }
     }
 }

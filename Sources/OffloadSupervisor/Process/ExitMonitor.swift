@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// Waits for one child to exit and reaps exactly that child.
 ///
@@ -16,7 +15,6 @@ final class ExitMonitor: Sendable {
     private let pidfd: Int32
     private let killsProcessGroup: Bool
     private let onExit: @Sendable (ExitStatus) -> Void
-    private let reaped = Atomic<Bool>(false)
 
     /// Starts watching `pid` through `pidfd`, and takes ownership of the pidfd (closed once the child
     /// has been reaped). `onExit` runs once, on the poller's thread, after the child has been reaped; it
@@ -40,8 +38,9 @@ final class ExitMonitor: Sendable {
         self.onExit = onExit
     }
 
+    /// Runs once per readiness of the pidfd, whose watch is never re-armed, or once per retry below: never
+    /// again after the child was reaped.
     private func reapIfExited(_ registration: DescriptorPoller.Registration) {
-        guard !reaped.load(ordering: .relaxed) else { return }
         if killsProcessGroup {
             // ESRCH (nothing left in the group) is the usual answer and needs no handling.
             kill(-pid, SIGKILL)
@@ -54,7 +53,6 @@ final class ExitMonitor: Sendable {
             DescriptorPoller.shared.after(.milliseconds(10)) { [self] in reapIfExited(registration) }
             return
         }
-        reaped.store(true, ordering: .relaxed)
         // ECHILD: something else reaped our child, breaking the rule above; the status is gone.
         onExit(result == pid ? ExitStatus(waitStatus: status) : .statusLost)
         // Releases the handler (and with it the monitor), then closes the pidfd: `ChildProcess.send` no
