@@ -47,11 +47,28 @@ public final class SQLiteTaskStore: TaskStore, SynchronousTaskBackend {
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: grdb)
+            pool = try Self.openPool(path: path, configuration: grdb, migrating: !configuration.readOnly)
         } catch {
             throw SQLiteErrorTranslation.translate(error, path: path)
         }
         try self.init(pool: pool, configuration: configuration)
+    }
+
+    /// Opens the pool and brings the schema up to date, retrying SQLITE_BUSY for up to 5 s. Processes that open
+    /// a new file at the same moment race to set WAL mode and create the schema, and SQLite answers some of them
+    /// SQLITE_BUSY at once, without its busy handler (a connection whose read must become a write while another
+    /// holds the write lock): one of eight simultaneous openers failed so in `ConcurrentMigrationTests`.
+    private static func openPool(path: String, configuration: Configuration, migrating: Bool) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                if migrating { try SchemaMigrations.migrate(pool) }
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                usleep(2_000)
+            }
+        }
     }
 
     /// Uses an existing pool (the app's own), running Offload's migrations on it.
