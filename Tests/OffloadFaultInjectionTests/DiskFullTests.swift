@@ -28,7 +28,10 @@ struct DiskFullTests {
         let start = workerErrorLines(supervisor).count
         try await Task.sleep(for: .seconds(5))
         let logged = workerErrorLines(supervisor).count - start
-        #expect(logged <= 2, "error lines while the disk was full for 5 s: \(logged); last: \(workerErrorLines(supervisor).suffix(3))")
+        // Two sources may each log in a 5 s window: the claim loop's back-off (once per interval) and the
+        // registry heartbeat (every 5 s, so a window can hold two of them: a CI run counted 3). A worker that
+        // retried at once would log thousands.
+        #expect(logged <= 5, "error lines while the disk was full for 5 s: \(logged); last: \(workerErrorLines(supervisor).suffix(3))")
         #expect(try supervisor.status().queues.allSatisfy { $0.halted == nil })
 
         try FileManager.default.removeItem(atPath: filler)
