@@ -10,6 +10,8 @@ import Foundation
 struct BenchmarkOptions {
     /// The release `supervisor` executable.
     var supervisor: String
+    /// The supervisor's `--log-level`: `warning` keeps the drains quiet; part 5 reads `info` lines (the trims).
+    var supervisorLogLevel = "warning"
     /// A worker executable that knows the `benchmark.echo` task (the release `offload-benchmark-worker`).
     var worker: String
     /// The same for PostgreSQL (the release `offload-benchmark-postgres-worker`), for part 8.

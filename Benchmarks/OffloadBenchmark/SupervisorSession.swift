@@ -37,7 +37,7 @@ final class SupervisorSession<Scratch: ScratchTaskStore>: DrainProcesses {
                 "--queues", TaskOptions.defaultQueueName,
                 "--workers", "\(TaskOptions.defaultQueueName)=\(workers)",
                 "--no-reload",
-                "--log-level", "warning",
+                "--log-level", options.supervisorLogLevel,
             ],
             environment: childEnvironment.merging(options.workerEnvironment) { _, added in added },
             workingDirectory: options.directory,
@@ -57,6 +57,19 @@ final class SupervisorSession<Scratch: ScratchTaskStore>: DrainProcesses {
         _ = await process.terminate(signal: SIGTERM, gracePeriod: .seconds(30))
     }
 
+    /// Returns the trim lines once `count` processes have trimmed (``StartUpMemoryTrim``: after 10 s idle).
+    func waitForStartUpMemoryTrims(count: Int, timeout: Duration = .seconds(60)) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while stderrTail.trimLines.count < count {
+            try checkRunning()
+            guard ContinuousClock.now < deadline else {
+                throw failure("\(stderrTail.trimLines.count) of \(count) processes reported their start-up memory trim within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return stderrTail.trimLines
+    }
+
     func checkRunning() throws {
         if let status = process.exitStatus {
             throw failure("the supervisor exited (\(status))")
@@ -68,10 +81,14 @@ final class SupervisorSession<Scratch: ScratchTaskStore>: DrainProcesses {
     }
 }
 
-/// Keeps the last lines the supervisor wrote to standard error, to explain a failure.
+/// Keeps the last lines the supervisor wrote to standard error, to explain a failure, and the lines
+/// reporting a start-up memory trim (its own and its workers').
 final class StderrCollector: Sendable {
     private let tail = Mutex<[String]>([])
+    private let trims = Mutex<[String]>([])
     static let keep = 40
+    /// What ``StartUpMemoryTrim`` logs, in the supervisor's lines and the workers' it forwards.
+    static let trimMarker = "start-up memory handed back"
 
     init(process: ChildProcess) {
         // Unstructured because it must outlive `start`: it ends by itself when the supervisor's stderr
@@ -84,6 +101,7 @@ final class StderrCollector: Sendable {
     }
 
     private func append(_ line: String) {
+        if line.contains(Self.trimMarker) { trims.withLock { $0.append(line) } }
         tail.withLock { lines in
             lines.append(line)
             if lines.count > Self.keep { lines.removeFirst(lines.count - Self.keep) }
@@ -91,6 +109,7 @@ final class StderrCollector: Sendable {
     }
 
     var lines: [String] { tail.withLock { $0 } }
+    var trimLines: [String] { trims.withLock { $0 } }
 }
 
 struct BenchmarkFailure: Error, CustomStringConvertible {

@@ -18,10 +18,11 @@ public final class ControlConnection: Sendable {
     public static func open(_ path: String) -> ControlConnection? {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return nil }
-        guard var (address, length) = try? UnixSocketAddress.make(path) else {
+        guard let (made, length) = try? UnixSocketAddress.make(path) else {
             close(fd)
             return nil
         }
+        var address = made
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
         guard connected == 0 else {
             close(fd)

@@ -155,6 +155,7 @@ extension Arbiter {
             startRegistrySweepWhenDue(group: &group)
             startUnservedQueueCheckWhenDue(group: &group)
             startEventCountFlushWhenDue(group: &group)
+            trimStartUpMemoryWhenSettled()
         case .control(let request, let reply):
             reply(handle(request))
         case .tasksDescribed(let description):

@@ -1,4 +1,5 @@
 import Foundation
+import OffloadWorker
 
 /// Everything the supervisor needs to run workers; every duration has a documented default.
 ///
@@ -37,6 +38,9 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     public var maxTasksPerWorker: Int? = nil
     /// A worker whose resident memory exceeds this many MiB is drained and replaced; `nil` for no ceiling.
     public var maxWorkerMemoryMiB: Int? = nil
+    /// Idle time after start-up before the supervisor, and each worker, hands its start-up code pages back to
+    /// the kernel, once (``StartUpMemoryTrim``); `nil`: never.
+    public var startUpMemoryTrimDelay: Duration? = StartUpMemoryTrim.defaultDelay
     /// First and longest wait before respawning a crashed worker; the wait doubles per consecutive crash.
     public var restartBackoffInitial: Duration = .milliseconds(100)
     public var restartBackoffMaximum: Duration = .seconds(30)

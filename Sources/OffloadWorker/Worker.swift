@@ -124,9 +124,17 @@ public final class Worker<Store: TaskStore>: Service {
 
     private func heartbeatLoop() async {
         var lastRegistryBeat = ContinuousClock.now
+        var memoryTrim = StartUpMemoryTrim(after: configuration.startUpMemoryTrimDelay)
+        var attemptsAtLastBeat = finishedAttempts
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.heartbeatInterval)
-            status.report(.heartbeat(tasksDone: finishedAttempts))
+            let attempts = finishedAttempts
+            status.report(.heartbeat(tasksDone: attempts))
+            let busy = attempts != attemptsAtLastBeat || !currentTasks.withLock(\.isEmpty) || stopRequested.load(ordering: .relaxed)
+            attemptsAtLastBeat = attempts
+            if memoryTrim.isDue(busy: busy, at: .now) {
+                StartUpMemoryTrim.trim(logger: logger)
+            }
             if ContinuousClock.now - lastRegistryBeat >= configuration.registryHeartbeatInterval {
                 lastRegistryBeat = .now
                 do {

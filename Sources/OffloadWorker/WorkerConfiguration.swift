@@ -26,6 +26,9 @@ public struct WorkerConfiguration: Sendable {
     public var prefetchBudget: Duration = .milliseconds(10)
     /// Hard cap on claimed-but-not-started tasks.
     public var maximumPrefetch: Int = 64
+    /// Idle time after start-up before the worker hands its start-up code pages back to the kernel, once
+    /// (``StartUpMemoryTrim``); `nil`: never.
+    public var startUpMemoryTrimDelay: Duration? = StartUpMemoryTrim.defaultDelay
     /// The supervisor that started the worker, if any (recorded in the registry of workers).
     public var supervisorID: String? = nil
 

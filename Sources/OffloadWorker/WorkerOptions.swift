@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Offload
 
 /// The flags every worker executable accepts, as Django's `db_worker`.
@@ -31,6 +32,9 @@ public struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
+    @Option(name: .long, help: "Seconds of idleness after start-up before the worker hands its start-up code pages back to the kernel (once); 0: never.")
+    public var trimMemoryAfter: Double = StartUpMemoryTrim.defaultDelay.seconds
+
     @Flag(name: .long, help: "Print the registered tasks (name, queue, priority, retry, timeout) as JSON and exit, without opening the database. The supervisor reads it to learn which queues exist.")
     public var describeTasks: Bool = false
 
@@ -54,6 +58,12 @@ public struct WorkerOptions: ParsableArguments {
         guard heartbeatInterval >= Self.minimumHeartbeatInterval, heartbeatInterval <= Self.maximumHeartbeatInterval else {
             throw ValidationError("--heartbeat-interval must be a number of seconds from \(Self.minimumHeartbeatInterval) to \(Int(Self.maximumHeartbeatInterval)), not \(heartbeatInterval).")
         }
+        guard trimMemoryAfter >= 0, trimMemoryAfter <= Self.maximumGracefulTimeout else {
+            throw ValidationError("--trim-memory-after must be a number of seconds from 0 (never) to \(Int(Self.maximumGracefulTimeout)) (a week), not \(trimMemoryAfter).")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel).")
+        }
         do {
             _ = try QueueSelection(parsing: queueName)
         } catch {
@@ -70,6 +80,7 @@ public struct WorkerOptions: ParsableArguments {
         configuration.exitWhenIdle = batch
         configuration.gracefulTimeout = .milliseconds(Int64(gracefulTimeout * 1000))
         configuration.heartbeatInterval = .milliseconds(Int64(heartbeatInterval * 1000))
+        configuration.startUpMemoryTrimDelay = trimMemoryAfter > 0 ? .milliseconds(Int64(trimMemoryAfter * 1000)) : nil
         configuration.supervisorID = ProcessInfo.processInfo.environment[WorkerProcessContract.supervisorPIDVariable].map { "\(WorkerConfiguration.hostName()):\($0)" }
         return configuration
     }

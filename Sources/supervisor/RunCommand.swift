@@ -63,6 +63,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Replace a worker whose resident memory exceeds this many MiB.")
     var maxWorkerMemory: Int?
 
+    @Option(name: .long, help: "Seconds of idleness after start-up before the supervisor and each worker hand their start-up code pages back to the kernel (once); 0: never.")
+    var trimMemoryAfter: Double?
+
     @Option(name: .long, help: "The control socket for `supervisor ctl`.")
     var controlSocket: String?
 
@@ -82,6 +85,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel).")
+        }
+    }
 
     func run() async throws {
         // A reader that goes away (a `ctl` client, a closed stdout) must cost a write, not the supervisor.
@@ -180,6 +189,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.maxWorkerMemory = maxWorkerMemory
         flags.controlSocket = controlSocket
         flags.staleWorkerTimeout = staleWorkerTimeout
+        flags.trimMemoryAfter = trimMemoryAfter
         flags.reload = reload
         flags.logColor = logColor
         var settings = try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)

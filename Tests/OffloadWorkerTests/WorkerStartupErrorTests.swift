@@ -30,6 +30,22 @@ struct WorkerStartupErrorTests {
         #expect(lines.last?.contains("--heartbeat-interval") == true, "\(lines)")
     }
 
+    @Test("a misspelt log level is refused with 64 and the levels it could be, not taken as info")
+    func misspeltLogLevelIsUsageError() async throws {
+        let (status, lines) = try await runWorker(["--log-level", "verbose"])
+        #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
+        let last = try #require(lines.last)
+        #expect(last.contains("--log-level"), "\(lines)")
+        #expect(last.contains("debug, info"), "\(lines)")
+    }
+
+    @Test("a negative or infinite idle time before the memory trim is refused with 64", arguments: ["-1", "inf", "nan"])
+    func invalidTrimDelayIsUsageError(value: String) async throws {
+        let (status, lines) = try await runWorker(["--trim-memory-after", value])
+        #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
+        #expect(lines.last?.contains("--trim-memory-after") == true, "\(lines)")
+    }
+
     @Test("an invalid database URL exits 78 (configuration), and says what is wrong with it")
     func invalidDatabaseURLExitsConfiguration() async throws {
         let (status, lines) = try await runWorker(["--database", "postgres://offload@localhost:99999/app"])

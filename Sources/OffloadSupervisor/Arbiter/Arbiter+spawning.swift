@@ -115,6 +115,7 @@ extension Arbiter {
             "--concurrency", String(configuration.concurrency),
             "--graceful-timeout", String(configuration.gracefulTimeout.seconds),
             "--heartbeat-interval", String(configuration.heartbeatInterval.seconds),
+            "--trim-memory-after", String(configuration.startUpMemoryTrimDelay?.seconds ?? 0),
         ]
         if let maxTasks = configuration.maxTasksPerWorker {
             arguments += ["--max-tasks", String(maxTasks)]

@@ -56,6 +56,9 @@ final class Arbiter {
     var unsentEventCounts: [String: Int] = [:]
     var eventCountFlushRunning = false
     var lastEventCountFlush: ContinuousClock.Instant = .now
+    /// Hands start-up code back to the kernel once the supervisor has settled (see Arbiter+memoryTrim).
+    var memoryTrim: StartUpMemoryTrim
+    var attemptsAtLastTrimCheck = 0
 
     init(configuration: SupervisorConfiguration, store: any TaskStore, logger: Logger, events: AsyncStream<SupervisorEvent>.Continuation, notifier: SystemdNotifier, reloadConfiguration: (@Sendable () throws -> SupervisorConfiguration)?) {
         self.configuration = configuration
@@ -67,6 +70,7 @@ final class Arbiter {
         self.watchdog = SystemdWatchdog()
         self.reloadConfiguration = reloadConfiguration
         self.supervisorID = "\(host):\(getpid())"
+        self.memoryTrim = StartUpMemoryTrim(after: configuration.startUpMemoryTrimDelay)
         for queue in configuration.queues {
             queues[queue] = QueuePool(name: queue, target: configuration.workerCount(for: queue))
         }

@@ -19,6 +19,7 @@ public struct SupervisorFlags: Sendable, Equatable {
     public var maxWorkerMemory: Int?
     public var controlSocket: String?
     public var staleWorkerTimeout: Double?
+    public var trimMemoryAfter: Double?
     public var reload: Bool?
     public var logColor: String?
 
@@ -122,6 +123,7 @@ extension SupervisorSettings {
         if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
         if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1, maximum: ConfigurationLimits.maximumCount) { configuration.startupFailureLimit = value }
         if let value = try seconds(flags.staleWorkerTimeout, "stale-worker-timeout") { configuration.staleWorkerTimeout = value }
+        if let value = try seconds(flags.trimMemoryAfter, "trim-memory-after") { configuration.startUpMemoryTrimDelay = value == .zero ? nil : value }
         // The workers' SQLite commit durability. They read it from OFFLOAD_DURABILITY, so the file's value reaches them
         // as that variable; checked here, so a typo stops the supervisor with 78 before any worker starts.
         if let value = try file.choice(for: "durability", environment: environment, ["full", "normal"]) {

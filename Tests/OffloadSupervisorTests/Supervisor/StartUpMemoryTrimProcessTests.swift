@@ -1,0 +1,46 @@
+import Foundation
+import Offload
+import OffloadProcessTesting
+import OffloadTesting
+import Testing
+
+@Suite("Supervisor: the start-up memory trim of real processes", .serialized)
+struct StartUpMemoryTrimProcessTests {
+    static let marker = "start-up memory handed back to the kernel"
+
+    @Test("an idle supervisor and its worker each hand their start-up code back, then the next task still runs")
+    func idleProcessesTrimThenRun() async throws {
+        let supervisor = try await SupervisorProcess.start(queues: ["default": 1], arguments: ["--trim-memory-after", "0.5"])
+        try await supervisor.waitUntilReady()
+        try await supervisor.explainingTimeout {
+            try await waitUntil("the supervisor's and the worker's trim lines") {
+                let lines = supervisor.log.filter { $0.contains(Self.marker) }
+                return lines.contains { $0.contains("offload.supervisor") } && lines.contains { $0.contains("offload.worker") }
+            }
+        }
+        for line in supervisor.log where line.contains(Self.marker) {
+            // "… (31.2 MB of code and constants advised)": the kernel took the advice for a real amount.
+            let advised = line.split(separator: "(").last?.split(separator: " ").first.flatMap { Double($0) }
+            #expect((advised ?? 0) > 0, "\(line)")
+        }
+        let id = try supervisor.enqueue("test.record", arguments: #"{"label": "after the trim"}"#)
+        try await supervisor.explainingTimeout {
+            try await waitUntil("the task after the trim to succeed") { try supervisor.record(id).status == .successful }
+        }
+        #expect(supervisor.runs() == ["after the trim"])
+    }
+
+    @Test("with trim-memory-after 0 neither the supervisor nor its worker trims")
+    func zeroTurnsItOffForWorkersToo() async throws {
+        let supervisor = try await SupervisorProcess.start(queues: ["default": 1], arguments: ["--trim-memory-after", "0"])
+        try await supervisor.waitUntilReady()
+        // The worker was told so on its command line; the loop's ticks and heartbeats run meanwhile.
+        let workerPID = try #require(try supervisor.status().workers.first?.pid)
+        let commandLine = try String(contentsOfFile: "/proc/\(workerPID)/cmdline", encoding: .utf8).split(separator: "\0")
+        let flag = try #require(commandLine.firstIndex(of: "--trim-memory-after"))
+        #expect(commandLine[flag + 1] == "0.0")
+        let id = try supervisor.enqueue("test.record", arguments: #"{"label": "one"}"#)
+        try await waitUntil("the task to succeed") { try supervisor.record(id).status == .successful }
+        #expect(!supervisor.logContains(Self.marker))
+    }
+}
