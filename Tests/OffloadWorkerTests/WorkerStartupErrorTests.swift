@@ -16,34 +16,29 @@ struct WorkerStartupErrorTests {
         #expect(last.contains("--no-such-flag"), "\(lines)")
     }
 
-    @Test("an infinite or enormous graceful timeout is refused with 64, not a crash", arguments: ["inf", "1e300", "nan"])
-    func unboundedTimeoutIsUsageError(value: String) async throws {
-        let (status, lines) = try await runWorker(["--graceful-timeout", value])
-        #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
-        #expect(lines.last?.contains("--graceful-timeout") == true, "\(lines)")
-    }
+    /// Flags a worker must refuse with 64, and what its last line must name.
+    static let badFlags: [(arguments: [String], mentions: [String])] = [
+        // Unbounded durations: converting them would trap.
+        (["--graceful-timeout", "inf"], ["--graceful-timeout"]),
+        (["--graceful-timeout", "1e300"], ["--graceful-timeout"]),
+        (["--graceful-timeout", "nan"], ["--graceful-timeout"]),
+        // A heartbeat of (almost) zero would spin.
+        (["--heartbeat-interval", "0.0000001"], ["--heartbeat-interval"]),
+        // A misspelt level names the ones it could be, rather than being taken as info.
+        (["--log-level", "verbose"], ["--log-level", "debug, info"]),
+        (["--trim-memory-after", "-1"], ["--trim-memory-after"]),
+        (["--trim-memory-after", "inf"], ["--trim-memory-after"]),
+        (["--trim-memory-after", "nan"], ["--trim-memory-after"]),
+    ]
 
-    @Test("a heartbeat interval of (almost) zero is refused with 64: it would spin")
-    func tinyHeartbeatIsUsageError() async throws {
-        let (status, lines) = try await runWorker(["--heartbeat-interval", "0.0000001"])
-        #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
-        #expect(lines.last?.contains("--heartbeat-interval") == true, "\(lines)")
-    }
-
-    @Test("a misspelt log level is refused with 64 and the levels it could be, not taken as info")
-    func misspeltLogLevelIsUsageError() async throws {
-        let (status, lines) = try await runWorker(["--log-level", "verbose"])
+    @Test("an absurd or misspelt flag value is refused with 64, and the last line names the flag", arguments: badFlags)
+    func badFlagValueIsUsageError(arguments: [String], mentions: [String]) async throws {
+        let (status, lines) = try await runWorker(arguments)
         #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
         let last = try #require(lines.last)
-        #expect(last.contains("--log-level"), "\(lines)")
-        #expect(last.contains("debug, info"), "\(lines)")
-    }
-
-    @Test("a negative or infinite idle time before the memory trim is refused with 64", arguments: ["-1", "inf", "nan"])
-    func invalidTrimDelayIsUsageError(value: String) async throws {
-        let (status, lines) = try await runWorker(["--trim-memory-after", value])
-        #expect(status == .exited(WorkerExitCode.usage), "\(lines)")
-        #expect(lines.last?.contains("--trim-memory-after") == true, "\(lines)")
+        for mention in mentions {
+            #expect(last.contains(mention), "\(lines)")
+        }
     }
 
     @Test("an invalid database URL exits 78 (configuration), and says what is wrong with it")
