@@ -53,21 +53,21 @@ public struct StartUpMemoryTrim: Sendable {
         public var residentAfter: Int
         public var advised: Int
 
-        /// Whether the kernel dropped anything: not when this process may not write its executable.
-        public var droppedPages: Bool { residentAfter < residentBefore }
-
         public var description: String {
             func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
             return "resident \(megabytes(residentBefore)) → \(megabytes(residentAfter)) (\(megabytes(advised)) of code and constants advised)"
         }
     }
 
-    /// "/usr/local/bin/supervisor belongs to uid 0, …", for the line that says why nothing was dropped.
-    static func executableOwnership() -> String {
+    /// Why the kernel will not page out this process's executable, or `nil` when it will: `MADV_PAGEOUT` acts
+    /// on a file mapping only for the file's owner, root, or a user who may open the file for writing.
+    static func executableRefusalReason() -> String? {
         let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
         var status = stat()
-        guard stat(path, &status) == 0 else { return "\(path) cannot be examined" }
-        return "\(path) belongs to uid \(status.st_uid), this process runs as uid \(geteuid())"
+        guard stat(path, &status) == 0 else { return nil }
+        let user = geteuid()
+        if user == 0 || status.st_uid == user || access(path, W_OK) == 0 { return nil }
+        return "\(path) belongs to uid \(status.st_uid), this process runs as uid \(user)"
     }
 
     /// Pages out the read-only segments of every loaded object.
@@ -84,12 +84,13 @@ public struct StartUpMemoryTrim: Sendable {
     /// simply keeps its start-up pages). The lines name the caller's module, as if it had logged them.
     public static func trim(logger: Logger, file: String = #fileID, function: String = #function, line: UInt = #line) {
         do {
-            let outcome = try pageOutReadOnlySegments()
-            if outcome.droppedPages {
-                logger.info("start-up memory handed back to the kernel: \(outcome)", file: file, function: function, line: line)
-            } else {
-                logger.notice("start-up memory kept: the kernel pages out only files this process's user owns or may write, and \(executableOwnership()) (\(outcome))", file: file, function: function, line: line)
+            if let reason = executableRefusalReason() {
+                // The call would succeed and drop nothing of the executable: say why once, and skip it.
+                logger.notice("start-up memory kept: the kernel pages out only files this process's user owns or may write, and \(reason)", file: file, function: function, line: line)
+                return
             }
+            let outcome = try pageOutReadOnlySegments()
+            logger.info("start-up memory handed back to the kernel: \(outcome)", file: file, function: function, line: line)
         } catch {
             logger.notice("start-up memory not handed back: the kernel refused MADV_PAGEOUT (\(error)); it needs Linux 5.4 or later", file: file, function: function, line: line)
         }
