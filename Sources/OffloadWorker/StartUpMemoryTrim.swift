@@ -32,6 +32,9 @@ public struct StartUpMemoryTrim: Sendable {
         self.delay = delay
     }
 
+    /// Whether a trim is still to come: callers skip measuring their activity once it is done or turned off.
+    public var isPending: Bool { delay != nil && !done }
+
     /// Whether to trim now; `true` at most once. Call it regularly with whether the process did work since
     /// the last call: only an uninterrupted idle stretch of ``delay`` counts.
     public mutating func isDue(busy: Bool, at now: ContinuousClock.Instant) -> Bool {

@@ -130,10 +130,12 @@ public final class Worker<Store: TaskStore>: Service {
             try? await Task.sleep(for: configuration.heartbeatInterval)
             let attempts = finishedAttempts
             status.report(.heartbeat(tasksDone: attempts))
-            let busy = attempts != attemptsAtLastBeat || !currentTasks.withLock(\.isEmpty) || stopRequested.load(ordering: .relaxed)
-            attemptsAtLastBeat = attempts
-            if memoryTrim.isDue(busy: busy, at: .now) {
-                StartUpMemoryTrim.trim(logger: logger)
+            if memoryTrim.isPending {
+                let busy = attempts != attemptsAtLastBeat || !currentTasks.withLock(\.isEmpty) || stopRequested.load(ordering: .relaxed)
+                attemptsAtLastBeat = attempts
+                if memoryTrim.isDue(busy: busy, at: .now) {
+                    StartUpMemoryTrim.trim(logger: logger)
+                }
             }
             if ContinuousClock.now - lastRegistryBeat >= configuration.registryHeartbeatInterval {
                 lastRegistryBeat = .now

@@ -7,7 +7,7 @@ extension Arbiter {
     /// Checked on every tick: a task that starts and ends between two ticks still moves the workers'
     /// attempt counts, so it counts as work.
     func trimStartUpMemoryWhenSettled() {
-        guard phase == .running, swap == nil else { return }
+        guard memoryTrim.isPending, phase == .running, swap == nil else { return }
         let attempts = workers.values.reduce(0) { $0 &+ $1.tasksDone }
         let busy = attempts != attemptsAtLastTrimCheck || workers.values.contains { !$0.running.isEmpty }
         attemptsAtLastTrimCheck = attempts
