@@ -1,5 +1,4 @@
 import Foundation
-import Offload
 
 /// What `worker --describe-tasks` prints: every registered task with the options it declares.
 ///

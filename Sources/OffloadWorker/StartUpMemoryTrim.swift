@@ -5,17 +5,20 @@ import Logging
 /// Hands the pages of start-up code back to the kernel once a process has settled.
 ///
 /// A worker or a supervisor runs much of its code once, at start-up: argument parsing, opening and
-/// migrating the database, describing the tasks, spawning. Those pages stay resident afterwards, with the
-/// neighbours the kernel read along with them (64 KB fault-around, large page-cache folios, read-ahead),
-/// and make up most of an idle process's resident memory (docs/performance.md, "Where a process's memory
-/// goes"). Once the process has been idle for ``delay``, one `madvise(MADV_PAGEOUT)` over the read-only
-/// segments of the program and its libraries drops those clean pages; what the idle loop and the next task
-/// use comes back on first touch, a page at a time (`MADV_RANDOM`: a fault that read ahead a whole 8 MB
-/// window stalled tasks by 100–300 ms). The kernel drops only pages no other process maps, and never
-/// written data: the heap, stacks and relocated tables stay. It pages out only files the process could
-/// write (their owner, or root): an executable installed as root's and run by another user keeps its
-/// pages, which the log says. (`MADV_DONTNEED`, which works whoever owns the file, was measured and
-/// rejected: tasks that met a page it had unmapped stalled 20–1000 ms now and then.)
+/// migrating the database, describing the tasks, spawning. Those pages stay mapped afterwards, with the
+/// neighbours the kernel mapped along with them (64 KB fault-around, large page-cache folios), and make up
+/// most of an idle process's resident memory (docs/performance.md, "Where a process's memory goes"). Once
+/// the process has been idle for ``delay``, one `madvise(MADV_DONTNEED)` over the read-only segments of the
+/// program and its libraries unmaps those clean pages. They stay in the kernel's page cache, so what the idle
+/// loop and the next task use is mapped back on first touch without reading the disk; should the kernel
+/// reclaim a page from the cache meanwhile, it is read back alone (`MADV_RANDOM`: a fault that read ahead a
+/// whole 8 MB window stalled tasks by 100–300 ms). Written data is never touched: the heap, stacks and
+/// relocated tables are in other segments, and a read-only segment holding a private copy of a page (a
+/// text relocation, a debugger's breakpoint) is left as it is.
+///
+/// `MADV_DONTNEED` works whoever owns the executable. `MADV_PAGEOUT`, used until session 21, drops the
+/// pages from the cache too, but only from files the process's user owns or may write: an executable
+/// installed as root's and run by a service user, as docs/deployment.md does, kept all its pages.
 ///
 /// It happens once per process. A process that never goes idle for ``delay`` never trims, and a busy
 /// process's memory is its working set anyway.
@@ -50,52 +53,40 @@ public struct StartUpMemoryTrim: Sendable {
         return true
     }
 
-    /// What one trim did: resident memory before and after, and how much was advised.
+    /// What one trim did: resident memory before and after, how much was unmapped, and how much was kept
+    /// mapped because it holds private copies of pages.
     public struct Outcome: Sendable, CustomStringConvertible {
         public var residentBefore: Int
         public var residentAfter: Int
-        public var advised: Int
+        public var unmapped: Int
+        public var kept: Int
 
         public var description: String {
             func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
-            return "resident \(megabytes(residentBefore)) → \(megabytes(residentAfter)) (\(megabytes(advised)) of code and constants advised)"
+            let kept = kept > 0 ? "; \(megabytes(kept)) kept mapped: it holds private copies of pages" : ""
+            return "resident \(megabytes(residentBefore)) → \(megabytes(residentAfter)) (\(megabytes(unmapped)) of code and constants unmapped, still cached by the kernel\(kept))"
         }
     }
 
-    /// Why the kernel will not page out this process's executable, or `nil` when it will: `MADV_PAGEOUT` acts
-    /// on a file mapping only for the file's owner, root, or a user who may open the file for writing.
-    static func executableRefusalReason() -> String? {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        let user = geteuid()
-        if user == 0 || status.st_uid == user || access(path, W_OK) == 0 { return nil }
-        return "\(path) belongs to uid \(status.st_uid), this process runs as uid \(user)"
-    }
-
-    /// Pages out the read-only segments of every loaded object.
+    /// Unmaps the read-only segments of every loaded object, except those holding private copies of pages.
     ///
-    /// - Throws: the `errno` of `madvise`: `EINVAL` on kernels before Linux 5.4, which lack `MADV_PAGEOUT`.
-    public static func pageOutReadOnlySegments() throws -> Outcome {
+    /// - Throws: the `errno` of reading `/proc/self/smaps` or of `madvise`.
+    public static func unmapReadOnlySegments() throws -> Outcome {
         let before = offload_resident_bytes()
-        let advised = offload_page_out_read_only_segments()
-        guard advised >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EINVAL) }
-        return Outcome(residentBefore: before, residentAfter: offload_resident_bytes(), advised: advised)
+        var kept = 0
+        let unmapped = offload_unmap_read_only_segments(&kept)
+        guard unmapped >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EINVAL) }
+        return Outcome(residentBefore: before, residentAfter: offload_resident_bytes(), unmapped: unmapped, kept: kept)
     }
 
-    /// Trims and logs the outcome (`info`), or why the kernel refused (`notice`: nothing breaks, the process
-    /// simply keeps its start-up pages). The lines name the caller's module, as if it had logged them.
+    /// Trims and logs the outcome (`info`), or why it could not (`notice`: nothing breaks, the process simply
+    /// keeps its start-up pages). The lines name the caller's module, as if it had logged them.
     public static func trim(logger: Logger, file: String = #fileID, function: String = #function, line: UInt = #line) {
         do {
-            if let reason = executableRefusalReason() {
-                // The call would succeed and drop nothing of the executable: say why once, and skip it.
-                logger.notice("start-up memory kept: the kernel pages out only files this process's user owns or may write, and \(reason)", file: file, function: function, line: line)
-                return
-            }
-            let outcome = try pageOutReadOnlySegments()
+            let outcome = try unmapReadOnlySegments()
             logger.info("start-up memory handed back to the kernel: \(outcome)", file: file, function: function, line: line)
         } catch {
-            logger.notice("start-up memory not handed back: the kernel refused MADV_PAGEOUT (\(error)); it needs Linux 5.4 or later", file: file, function: function, line: line)
+            logger.notice("start-up memory not handed back: \(error) (from /proc/self/smaps or madvise)", file: file, function: function, line: line)
         }
     }
 }

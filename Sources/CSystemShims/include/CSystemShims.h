@@ -45,12 +45,13 @@ int offload_kill_process_group_on_parent_death(pid_t parent);
 /// The signal offload_kill_process_group_on_parent_death uses (SIGRTMAX, which nothing else here uses).
 int offload_parent_death_signal(void);
 
-/// Hands back to the kernel the resident pages of every loaded object's read-only segments (code and
-/// constants: PT_LOAD without PF_W, so never the relocated or written data) with madvise(MADV_PAGEOUT).
-/// The kernel drops only clean pages no other process maps; a page needed again is read back on its next
-/// use, one page per fault (MADV_RANDOM: no read-ahead, whose synchronous reads stalled tasks). Returns the
-/// bytes advised, or -1 with errno set (EINVAL before Linux 5.4, which lacks MADV_PAGEOUT).
-long offload_page_out_read_only_segments(void);
+/// Unmaps from this process the pages of every loaded object's read-only segments (code and constants:
+/// PT_LOAD without PF_W, so never the relocated or written data) with madvise(MADV_DONTNEED). The pages stay
+/// in the kernel's page cache, to be reclaimed like any cached file; a page used again is mapped back on its
+/// next use (MADV_RANDOM: one page per fault, should it have to be read from disk). A segment holding a private
+/// copy of a page (a text relocation, a debugger's breakpoint) is left alone and its size added to *kept.
+/// Returns the bytes unmapped, or -1 with errno set (/proc/self/smaps unreadable, or madvise refused).
+long offload_unmap_read_only_segments(long *kept);
 
 /// This process's resident set in bytes, from /proc/self/statm; -1 when it cannot be read.
 long offload_resident_bytes(void);

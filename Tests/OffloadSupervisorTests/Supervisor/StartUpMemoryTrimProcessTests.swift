@@ -8,7 +8,7 @@ import Testing
 struct StartUpMemoryTrimProcessTests {
     static let marker = "start-up memory handed back to the kernel"
 
-    @Test("an idle supervisor and its worker each hand their start-up code back, then the next task still runs")
+    @Test("an idle supervisor and its worker each unmap their start-up code, which lowers their resident memory, then the next task still runs")
     func idleProcessesTrimThenRun() async throws {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 1], arguments: ["--trim-memory-after", "0.5"])
         try await supervisor.waitUntilReady()
@@ -19,9 +19,12 @@ struct StartUpMemoryTrimProcessTests {
             }
         }
         for line in supervisor.log where line.contains(Self.marker) {
-            // "… (31.2 MB of code and constants advised)": the kernel took the advice for a real amount.
-            let advised = line.split(separator: "(").last?.split(separator: " ").first.flatMap { Double($0) }
-            #expect((advised ?? 0) > 0, "\(line)")
+            // "resident 23.4 MB → 6.2 MB (32.3 MB of code and constants unmapped, …)": real amounts, and lower after.
+            let outcome = try #require(line.range(of: "resident ").map { line[$0.upperBound...] }, "\(line)")
+            let figures = outcome.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: ["("])) }
+            try #require(figures.count >= 3, "\(line)")
+            #expect(figures[1] < figures[0], "\(line)")
+            #expect(figures[2] > 0, "\(line)")
         }
         let id = try supervisor.enqueue("test.record", arguments: #"{"label": "after the trim"}"#)
         try await supervisor.explainingTimeout {
