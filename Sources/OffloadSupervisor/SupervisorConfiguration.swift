@@ -38,6 +38,8 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     public var maxTasksPerWorker: Int? = nil
     /// A worker whose resident memory exceeds this many MiB is drained and replaced; `nil` for no ceiling.
     public var maxWorkerMemoryMiB: Int? = nil
+    /// Expected work each worker claims beyond its free slots (`--prefetch-budget`); `.zero`: none.
+    public var workerPrefetchBudget: Duration = WorkerConfiguration.defaultPrefetchBudget
     /// Idle time after start-up before the supervisor, and each worker, hands its start-up code pages back to
     /// the kernel, once (``StartUpMemoryTrim``); `nil`: never.
     public var startUpMemoryTrimDelay: Duration? = StartUpMemoryTrim.defaultDelay

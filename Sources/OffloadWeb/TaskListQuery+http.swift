@@ -36,7 +36,7 @@ extension TaskListQuery {
 
     private static func date(_ text: String, _ key: String) throws(ConsoleInputError) -> Date {
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? Date(text, strategy: .iso8601) ?? Date(text, strategy: withFraction) { return date }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: withFraction) { return date }
         // A date alone (what an HTML date input sends) means midnight UTC.
         if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }

@@ -21,9 +21,11 @@ struct PrefetchPolicy {
 
     /// Tasks to hold beyond the free slots; none until the worker has seen how long tasks take.
     var extraTasks: Int {
-        guard let average = averageSeconds else { return 0 }
+        guard let average = averageSeconds, budget > .zero else { return 0 }
         guard average > 0 else { return maximum }
-        return min(maximum, Int(budget.seconds / average))
+        // Compared as a Double first: a budget of hours over nanosecond tasks is beyond Int.
+        let fitting = budget.seconds / average
+        return fitting >= Double(maximum) ? maximum : Int(fitting)
     }
 }
 

@@ -22,8 +22,10 @@ public struct WorkerConfiguration: Sendable {
     /// Longest idle sleep when nothing wakes the worker: a safety net, not the wake-up mechanism.
     public var idlePollInterval: Duration = .seconds(5)
     /// Claimed-but-not-started tasks are limited to about this much expected work, so fast tasks are
-    /// claimed in batches while slow ones are left for other workers.
-    public var prefetchBudget: Duration = .milliseconds(10)
+    /// claimed in batches while slow ones are left for other workers; `.zero` claims only for free slots.
+    public var prefetchBudget: Duration = Self.defaultPrefetchBudget
+    /// Ten milliseconds: dozens of no-op tasks per claim, never a second slow one.
+    public static let defaultPrefetchBudget = Duration.milliseconds(10)
     /// Hard cap on claimed-but-not-started tasks.
     public var maximumPrefetch: Int = 64
     /// Idle time after start-up before the worker hands its start-up code pages back to the kernel, once

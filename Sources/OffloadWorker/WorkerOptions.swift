@@ -35,14 +35,22 @@ public struct WorkerOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds of idleness after start-up before the worker hands its start-up code pages back to the kernel (once); 0: never.")
     public var trimMemoryAfter: Double = StartUpMemoryTrim.defaultDelay.seconds
 
+    @Option(name: .long, help: "Seconds of expected work the worker claims beyond its free slots, judged from how long its tasks have taken; 0: claim only for free slots.")
+    public var prefetchBudget: Double = WorkerConfiguration.defaultPrefetchBudget.seconds
+
     @Flag(name: .long, help: "Print the registered tasks (name, queue, priority, retry, timeout) as JSON and exit, without opening the database. The supervisor reads it to learn which queues exist.")
     public var describeTasks: Bool = false
 
     public init() {}
 
-    static let maximumGracefulTimeout: Double = 7 * 86_400
-    static let minimumHeartbeatInterval = 0.01
-    static let maximumHeartbeatInterval: Double = 3_600
+    /// The seconds a worker accepts for the options a supervisor passes on. The supervisor checks its settings
+    /// against them, so a value no worker would take stops the supervisor at start, not every worker it spawns.
+    public enum Limits {
+        public static let gracefulTimeout: ClosedRange<Double> = 0...(7 * 86_400)
+        public static let heartbeatInterval: ClosedRange<Double> = 0.01...3_600
+        public static let trimMemoryAfter: ClosedRange<Double> = 0...(7 * 86_400)
+        public static let prefetchBudget: ClosedRange<Double> = 0...3_600
+    }
 
     public var databasePath: String {
         database ?? ProcessInfo.processInfo.environment["OFFLOAD_DATABASE"] ?? "offload.sqlite3"
@@ -52,15 +60,10 @@ public struct WorkerOptions: ParsableArguments {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, not \(concurrency).") }
         if let maxTasks, maxTasks < 1 { throw ValidationError("--max-tasks must be at least 1, not \(maxTasks).") }
         // Bounded so that converting them to a Duration cannot overflow, and finite (inf and nan parse as numbers).
-        guard gracefulTimeout >= 0, gracefulTimeout <= Self.maximumGracefulTimeout else {
-            throw ValidationError("--graceful-timeout must be a number of seconds from 0 to \(Int(Self.maximumGracefulTimeout)) (a week), not \(gracefulTimeout).")
-        }
-        guard heartbeatInterval >= Self.minimumHeartbeatInterval, heartbeatInterval <= Self.maximumHeartbeatInterval else {
-            throw ValidationError("--heartbeat-interval must be a number of seconds from \(Self.minimumHeartbeatInterval) to \(Int(Self.maximumHeartbeatInterval)), not \(heartbeatInterval).")
-        }
-        guard trimMemoryAfter >= 0, trimMemoryAfter <= Self.maximumGracefulTimeout else {
-            throw ValidationError("--trim-memory-after must be a number of seconds from 0 (never) to \(Int(Self.maximumGracefulTimeout)) (a week), not \(trimMemoryAfter).")
-        }
+        try Self.check(gracefulTimeout, Limits.gracefulTimeout, "--graceful-timeout")
+        try Self.check(heartbeatInterval, Limits.heartbeatInterval, "--heartbeat-interval")
+        try Self.check(trimMemoryAfter, Limits.trimMemoryAfter, "--trim-memory-after", zeroMeaning: "never")
+        try Self.check(prefetchBudget, Limits.prefetchBudget, "--prefetch-budget", zeroMeaning: "no prefetch")
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel).")
         }
@@ -69,6 +72,12 @@ public struct WorkerOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    static func check(_ value: Double, _ range: ClosedRange<Double>, _ flag: String, zeroMeaning: String? = nil) throws {
+        guard !range.contains(value) else { return }
+        let lower = zeroMeaning.map { "\(range.lowerBound.secondsText) (\($0))" } ?? range.lowerBound.secondsText
+        throw ValidationError("\(flag) must be a number of seconds from \(lower) to \(range.upperBound.secondsText), not \(value).")
     }
 
     public func configuration() throws -> WorkerConfiguration {
@@ -80,8 +89,16 @@ public struct WorkerOptions: ParsableArguments {
         configuration.exitWhenIdle = batch
         configuration.gracefulTimeout = .milliseconds(Int64(gracefulTimeout * 1000))
         configuration.heartbeatInterval = .milliseconds(Int64(heartbeatInterval * 1000))
+        configuration.prefetchBudget = .microseconds(Int64(prefetchBudget * 1_000_000))
         configuration.startUpMemoryTrimDelay = trimMemoryAfter > 0 ? .milliseconds(Int64(trimMemoryAfter * 1000)) : nil
         configuration.supervisorID = ProcessInfo.processInfo.environment[WorkerProcessContract.supervisorPIDVariable].map { "\(WorkerConfiguration.hostName()):\($0)" }
         return configuration
+    }
+}
+
+extension Double {
+    /// `604800`, `0.01`: a limit as a person would type it.
+    public var secondsText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
     }
 }

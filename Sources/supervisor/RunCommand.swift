@@ -66,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds of idleness after start-up before the supervisor and each worker hand their start-up code pages back to the kernel (once); 0: never.")
     var trimMemoryAfter: Double?
 
+    @Option(name: .long, help: "Seconds of expected work each worker claims beyond its free slots, judged from how long its tasks have taken; 0: claim only for free slots.")
+    var prefetchBudget: Double?
+
     @Option(name: .long, help: "The control socket for `supervisor ctl`.")
     var controlSocket: String?
 
@@ -190,6 +193,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.controlSocket = controlSocket
         flags.staleWorkerTimeout = staleWorkerTimeout
         flags.trimMemoryAfter = trimMemoryAfter
+        flags.prefetchBudget = prefetchBudget
         flags.reload = reload
         flags.logColor = logColor
         var settings = try SupervisorSettings.resolve(flags: flags, file: file, environment: environment, workingDirectory: workingDirectory)

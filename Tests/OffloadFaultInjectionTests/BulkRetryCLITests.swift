@@ -16,7 +16,7 @@ struct BulkRetryCLITests {
         var failed: [String: TaskResultID] = [:]
         for (name, queue) in [("Mail.Send", "email"), ("Mail.Digest", "email"), ("Report.Build", "reports")] {
             let id = try await store.enqueue(TaskRequest(taskName: name, queueName: queue)).id
-            _ = try await store.completeAndClaim([], claim: ClaimRequest(workerID: "w1", queues: .named([queue]), limit: 1))
+            _ = try store.completeAndClaim([], claim: ClaimRequest(workerID: "w1", queues: .named([queue]), limit: 1))
             let error = TaskAttemptError(exceptionType: "MailError", message: "boom", attempt: 1, workerID: "w1")
             _ = try await store.completeAndClaim([TaskOutcome(id: id, workerID: "w1", result: .failed(error, retryAt: nil))], claim: nil)
             failed[name] = id

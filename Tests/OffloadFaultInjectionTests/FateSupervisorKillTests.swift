@@ -11,11 +11,14 @@ struct FateSupervisorKillTests {
     /// the database says about each task.
     @Test("after a SIGKILLed supervisor, the next one's start-up sweep puts the tasks its worker never started back untouched, and counts the one it was running")
     func unstartedTasksSurviveASupervisorKill() async throws {
-        let first = try await SupervisorProcess.start(queues: ["default": 1])
+        // A prefetch budget of a minute: with the default 10 ms, a loaded machine made the warm-up tasks
+        // average more than that, and the worker prefetched nothing (CI run 7, and a local run in session 22).
+        let first = try await SupervisorProcess.start(queues: ["default": 1], arguments: ["--prefetch-budget", "60"])
         try await first.waitUntilReady()
-        // Fast tasks first, so that the worker learns to claim many at once. Thirty, not five: the worker's
-        // average weighs its first (cold, slow under load) attempt by 0.8^(n-1), and after five a 30 ms first
-        // attempt still kept the average above the 10 ms prefetch budget, so it prefetched nothing (CI run 7).
+        let workerPID = try #require(try first.status().workers.first?.pid)
+        let commandLine = try String(contentsOfFile: "/proc/\(workerPID)/cmdline", encoding: .utf8).split(separator: "\0")
+        #expect(commandLine.firstIndex(of: "--prefetch-budget").map { commandLine[$0 + 1] } == "60.0", "the supervisor passes the budget on")
+        // Fast tasks first, so that the worker learns how long tasks take and claims many at once.
         let warmUp = try (0..<30).map { try first.enqueue("test.record", arguments: #"{"label": "warm-up \#($0)"}"#) }
         _ = try await auditWhenFinished(warmUp, in: first.store)
 
@@ -23,15 +26,14 @@ struct FateSupervisorKillTests {
             taskName: "test.sleep", priority: 10, arguments: #"{"milliseconds": 15000, "label": "slow"}"#,
             retry: .exponential(maxAttempts: 2, initial: .milliseconds(10)))
         let fast = (0..<20).map { TaskRequest(taskName: "test.record", arguments: #"{"label": "fast \#($0)"}"#) }
-        let batch = try await first.store.enqueue(batch: [slow] + fast)
+        let batch = try first.store.enqueue(batch: [slow] + fast)
         let ids = batch.map(\.id)
         let holder = try await first.explainingTimeout {
             try await waitFor("the worker to start the slow task, holding the fast ones") {
                 try first.runs().contains("start slow") ? first.worker(running: ids[0]) : nil
             }
         }
-        // How many it prefetches depends on the timings it learned; under load it may take a moment, and
-        // fewer than all. Any prefetched task beside the running one makes the point.
+        // Any prefetched task beside the running one makes the point.
         try await first.explainingTimeout {
             try await waitUntil("the worker to hold prefetched tasks beside the slow one") {
                 try await first.store.records(matching: TaskFilter(status: .running, limit: 100)).count > 1

@@ -19,7 +19,7 @@ struct FateUnrecordedOutcomeTests {
         _ = try await supervisor.waitForStatus(warmUp, [.successful])
 
         let hugeMessage = "crash-on-purpose " + String(repeating: "x", count: 200_000)
-        let batch = try await supervisor.store.enqueue(batch: [
+        let batch = try supervisor.store.enqueue(batch: [
             TaskRequest(taskName: "test.record", priority: 10, arguments: #"{"label": "finished-first"}"#),
             TaskRequest(taskName: "test.crash", priority: 5, arguments: try TaskJSON.encode(["message": hugeMessage])),
             TaskRequest(taskName: "test.record", arguments: #"{"label": "never-started"}"#),

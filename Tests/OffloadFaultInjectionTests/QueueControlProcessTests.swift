@@ -13,7 +13,7 @@ struct QueueControlProcessTests {
         let requests = (0..<200).map { _ in
             TaskRequest(taskName: "test.limited-span", arguments: #"{"sleepMilliseconds": 5}"#, concurrency: .init(key: "test.limited-span", limit: 2))
         }
-        let ids = try await supervisor.store.enqueue(batch: requests).map(\.id)
+        let ids = try supervisor.store.enqueue(batch: requests).map(\.id)
         var records: [TaskRecord] = []
         try await waitUntil("200 limited tasks to finish", timeout: .seconds(120), interval: .milliseconds(100)) {
             records = try ids.map { try supervisor.record($0) }
@@ -32,7 +32,7 @@ struct QueueControlProcessTests {
         let supervisor = try await SupervisorProcess.start(queues: ["default": 2])
         let ready = try await supervisor.waitUntilReady()
         // Short tasks, so that workers prefetch: those are the tasks the pause must stop too.
-        let ids = try await supervisor.store.enqueue(batch: (0..<3000).map { _ in
+        let ids = try supervisor.store.enqueue(batch: (0..<3000).map { _ in
             TaskRequest(taskName: "test.span", arguments: #"{"sleepMilliseconds": 1}"#)
         }).map(\.id)
         try await waitUntil("some tasks to finish", timeout: .seconds(60)) {

@@ -49,7 +49,7 @@ struct PostgresConsoleQueryPlanTests {
             ].map { statements.page($0, upper: Int64.max, lower: 1) }
             let queries = overview + [PostgresQuery(unsafeSQL: statements.windowFloor, binds: cursor), PostgresQuery(unsafeSQL: statements.anyBelow, binds: below)] + pages
             let (steps, old) = try await store.withTransaction { connection in
-                try await connection.query("SET LOCAL enable_seqscan = off", logger: PostgresTestServer.logger).collect()
+                _ = try await connection.query("SET LOCAL enable_seqscan = off", logger: PostgresTestServer.logger).collect()
                 var steps: [[String]] = []
                 for query in queries { steps.append(try await Self.unboundedSteps(query, on: connection)) }
                 let old = try await Self.unboundedSteps(PostgresQuery(unsafeSQL: "SELECT queue_name, status, count(*) FROM \(statements.taskTable) GROUP BY 1, 2"), on: connection)

@@ -17,7 +17,7 @@ struct PostgresNotificationPayloadTests {
                 try await connection.listen(on: configuration.notificationChannel) { notifications in
                     let failed = try await store.enqueue(TaskRequest(taskName: "single", queueName: queue))
                     _ = try await store.enqueue(batch: [TaskRequest(taskName: "batch", queueName: queue)])
-                    try await store.withTransaction { connection in
+                    _ = try await store.withTransaction { connection in
                         try await connection.query("UPDATE \(unescaped: configuration.schema).offload_task SET status = 'FAILED' WHERE id = \(failed.id.rawValue)", logger: logger).collect()
                     }
                     _ = try await store.retry(id: failed.id, at: Date())

@@ -23,7 +23,7 @@ struct GroupCommitTests {
         let writerHeld = DispatchSemaphore(value: 0)
         let releaseWriter = DispatchSemaphore(value: 0)
         Thread {
-            try? store.pool.writeWithoutTransaction { _ in
+            store.pool.writeWithoutTransaction { _ in
                 writerHeld.signal()
                 releaseWriter.wait()
             }

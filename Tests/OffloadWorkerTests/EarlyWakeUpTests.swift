@@ -40,7 +40,7 @@ final class HandRungStore: TaskStore {
 
     func enqueue(_ request: TaskRequest) async throws -> TaskRecord { try await base.enqueue(request) }
     func record(id: TaskResultID) async throws -> TaskRecord { try await base.record(id: id) }
-    func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord] { try await base.enqueue(batch: requests) }
+    func enqueue(batch requests: [TaskRequest]) async throws -> [TaskRecord] { try base.enqueue(batch: requests) }
     func complete(_ outcomes: [TaskOutcome], thenClaim claim: ClaimRequest?) async throws -> [ClaimedTask] { try await base.complete(outcomes, thenClaim: claim) }
     func nextRunAfter(in queues: QueueSelection) async throws -> Date? { try await base.nextRunAfter(in: queues) }
     func releaseUnstarted(_ ids: [TaskResultID], workerID: String) async throws { try await base.releaseUnstarted(ids, workerID: workerID) }

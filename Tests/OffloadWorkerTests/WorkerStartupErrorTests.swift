@@ -29,6 +29,8 @@ struct WorkerStartupErrorTests {
         (["--trim-memory-after", "-1"], ["--trim-memory-after"]),
         (["--trim-memory-after", "inf"], ["--trim-memory-after"]),
         (["--trim-memory-after", "nan"], ["--trim-memory-after"]),
+        (["--prefetch-budget", "-0.5"], ["--prefetch-budget"]),
+        (["--prefetch-budget", "1e300"], ["--prefetch-budget"]),
     ]
 
     @Test("an absurd or misspelt flag value is refused with 64, and the last line names the flag", arguments: badFlags)

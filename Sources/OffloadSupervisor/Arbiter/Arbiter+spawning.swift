@@ -116,6 +116,7 @@ extension Arbiter {
             "--graceful-timeout", String(configuration.gracefulTimeout.seconds),
             "--heartbeat-interval", String(configuration.heartbeatInterval.seconds),
             "--trim-memory-after", String(configuration.startUpMemoryTrimDelay?.seconds ?? 0),
+            "--prefetch-budget", String(configuration.workerPrefetchBudget.seconds),
         ]
         if let maxTasks = configuration.maxTasksPerWorker {
             arguments += ["--max-tasks", String(maxTasks)]

@@ -43,7 +43,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     public static let knownKeys: Set<String> = [
         "database", "worker", "worker-product", "queues", "workers", "concurrency",
         "graceful-timeout", "heartbeat-interval", "heartbeat-timeout", "timeout-grace",
-        "max-tasks-per-worker", "max-worker-memory", "trim-memory-after",
+        "max-tasks-per-worker", "max-worker-memory", "trim-memory-after", "prefetch-budget",
         "restart-backoff-initial", "restart-backoff-max", "startup-failure-limit", "stale-worker-timeout",
         "control-socket", "reload", "watch", "ignore", "log-color",
         "durability",

@@ -1,5 +1,6 @@
 import Foundation
 import Offload
+import OffloadWorker
 
 /// Values given on the command line; each one wins over the environment and the configuration file.
 public struct SupervisorFlags: Sendable, Equatable {
@@ -20,6 +21,7 @@ public struct SupervisorFlags: Sendable, Equatable {
     public var controlSocket: String?
     public var staleWorkerTimeout: Double?
     public var trimMemoryAfter: Double?
+    public var prefetchBudget: Double?
     public var reload: Bool?
     public var logColor: String?
 
@@ -104,17 +106,26 @@ extension SupervisorSettings {
         }
         configuration.queuePlan = queuePlan
         configuration.configuredSchedules = try ConfiguredSchedule.all(in: file)
-        func seconds(_ flag: Double?, _ key: String) throws -> Duration? {
-            if let flag { return try Self.duration(flag: flag, key: key) }
-            return try file.duration(for: key, environment: environment)
+        // Values passed on to every worker are checked against what a worker accepts: one it would refuse
+        // stops the supervisor here (78, or 64 for a flag) instead of failing every worker it spawns.
+        func seconds(_ flag: Double?, _ key: String, workersAccept range: ClosedRange<Double>? = nil) throws -> Duration? {
+            let text = flag.map { ConfigurationValue(String($0), key: key, source: .commandLine(flag: "--" + key)) }
+            let duration = try flag.map { flag throws(ConfigurationError) in try Self.duration(flag: flag, key: key) }
+                ?? file.duration(for: key, environment: environment)
+            guard let duration, let range, !range.contains(duration.seconds),
+                let value = text ?? file.configurationValue(for: key, environment: environment)
+            else { return duration }
+            throw ConfigurationError.invalidValue(
+                value.string, key: key, source: value.source,
+                expected: "a number of seconds from \(range.lowerBound.secondsText) to \(range.upperBound.secondsText), the range a worker accepts")
         }
         func integer(_ flag: Int?, _ key: String, minimum: Int = 0, maximum: Int = ConfigurationLimits.maximumCount) throws -> Int? {
             if let flag { return try ConfigurationValue(String(flag), key: key, source: .commandLine(flag: "--" + key)).integer(minimum: minimum, maximum: maximum) }
             return try file.integer(for: key, environment: environment, minimum: minimum, maximum: maximum)
         }
         if let value = try integer(flags.concurrency, "concurrency", minimum: 1, maximum: ConfigurationLimits.maximumConcurrency) { configuration.concurrency = value }
-        if let value = try seconds(flags.gracefulTimeout, "graceful-timeout") { configuration.gracefulTimeout = value }
-        if let value = try seconds(flags.heartbeatInterval, "heartbeat-interval") { configuration.heartbeatInterval = value }
+        if let value = try seconds(flags.gracefulTimeout, "graceful-timeout", workersAccept: WorkerOptions.Limits.gracefulTimeout) { configuration.gracefulTimeout = value }
+        if let value = try seconds(flags.heartbeatInterval, "heartbeat-interval", workersAccept: WorkerOptions.Limits.heartbeatInterval) { configuration.heartbeatInterval = value }
         if let value = try seconds(flags.heartbeatTimeout, "heartbeat-timeout") { configuration.heartbeatTimeout = value }
         if let value = try seconds(flags.timeoutGrace, "timeout-grace") { configuration.timeoutGrace = value }
         if let value = try integer(flags.maxTasksPerWorker, "max-tasks-per-worker"), value > 0 { configuration.maxTasksPerWorker = value }
@@ -123,7 +134,8 @@ extension SupervisorSettings {
         if let value = try file.duration(for: "restart-backoff-max", environment: environment) { configuration.restartBackoffMaximum = value }
         if let value = try file.integer(for: "startup-failure-limit", environment: environment, minimum: 1, maximum: ConfigurationLimits.maximumCount) { configuration.startupFailureLimit = value }
         if let value = try seconds(flags.staleWorkerTimeout, "stale-worker-timeout") { configuration.staleWorkerTimeout = value }
-        if let value = try seconds(flags.trimMemoryAfter, "trim-memory-after") { configuration.startUpMemoryTrimDelay = value == .zero ? nil : value }
+        if let value = try seconds(flags.prefetchBudget, "prefetch-budget", workersAccept: WorkerOptions.Limits.prefetchBudget) { configuration.workerPrefetchBudget = value }
+        if let value = try seconds(flags.trimMemoryAfter, "trim-memory-after", workersAccept: WorkerOptions.Limits.trimMemoryAfter) { configuration.startUpMemoryTrimDelay = value == .zero ? nil : value }
         // The workers' SQLite commit durability. They read it from OFFLOAD_DURABILITY, so the file's value reaches them
         // as that variable; checked here, so a typo stops the supervisor with 78 before any worker starts.
         if let value = try file.choice(for: "durability", environment: environment, ["full", "normal"]) {

@@ -40,7 +40,7 @@ struct BuildLockMessageTests {
             reported = false
         }
         #expect(reported, "the lock message was not reported before the build ended")
-        FileManager.default.createFile(atPath: release, contents: nil)
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
         let result = try await build.value
         #expect(result.succeeded, "\(result.output)")
         #expect(result.output.contains { $0.text.hasPrefix("Another instance of SwiftPM is already running") }, "\(result.output)")

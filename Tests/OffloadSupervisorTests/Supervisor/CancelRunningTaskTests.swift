@@ -12,7 +12,7 @@ struct CancelRunningTaskTests {
         try await supervisor.waitUntilReady()
         // One transaction, so that the worker claims both at once: a worker busy with one task claims no more
         // until it has an outcome to record.
-        let ids = try await supervisor.store.enqueue(batch: [
+        let ids = try supervisor.store.enqueue(batch: [
             TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 60000, "label": "victim"}"#, retry: .exponential(maxAttempts: 3)),
             TaskRequest(taskName: "test.sleep", arguments: #"{"milliseconds": 15000, "label": "sibling"}"#),  // long: a loaded test process must not miss both running
         ]).map(\.id)
