@@ -11,7 +11,10 @@ struct OutputFloodTests {
     func floodIntoStuckOutput() async throws {
         let stuck = try FileDescriptorPipe()  // nobody ever reads its read end
         defer { close(stuck.readEnd) }
-        let supervisor = try await SupervisorProcess.start(queues: ["default": 2], standardOutput: stuck.writeEnd)
+        // The default heartbeat timeout (10 s), not the harness's 3 s: in a loaded suite a worker writing as fast
+        // as it can went 3.5 s without a heartbeat reaching the busy supervisor and was killed as hung, which is
+        // not what this test is about (hang detection has its own tests).
+        let supervisor = try await SupervisorProcess.start(queues: ["default": 2], arguments: ["--heartbeat-timeout", "10"], standardOutput: stuck.writeEnd)
         close(stuck.writeEnd)
         try await supervisor.waitUntilReady()
         let baseline = try memoryKiB("VmRSS", of: supervisor.process.pid)
