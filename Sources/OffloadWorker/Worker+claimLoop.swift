@@ -57,7 +57,7 @@ extension Worker {
                             let request = limit > 0
                                 ? ClaimRequest(workerID: configuration.workerID, queues: configuration.queues, limit: limit, startingAtOnce: configuration.concurrency - running)
                                 : nil
-                            claimed = try await storeWait.during { try await store.complete(outcomes, thenClaim: request) }
+                            claimed = try await busyBeacon.during { try await store.complete(outcomes, thenClaim: request) }
                             startedAtClaim = min(claimed.count, request?.startedLimit ?? 0)
                             outcomes.removeAll()
                             backoff.succeeded(doing: "record results and claim tasks", logger: logger)
@@ -75,7 +75,7 @@ extension Worker {
                         if !outcomes.isEmpty {
                             // Record what finished before leaving; unstarted claims are released below.
                             do {
-                                _ = try await storeWait.during { try await store.complete(outcomes, thenClaim: nil) }
+                                _ = try await busyBeacon.during { try await store.complete(outcomes, thenClaim: nil) }
                                 outcomes.removeAll()
                             } catch where !Task.isCancelled {
                                 await backoffBell.wait(timeout: backoff.failed(error, doing: "record results before stopping", logger: logger))
@@ -122,7 +122,7 @@ extension Worker {
         }
         // Tasks claimed but never started go back untouched.
         if !claimed.isEmpty {
-            try await storeWait.during { try await store.releaseUnstarted(claimed.map(\.id), workerID: configuration.workerID) }
+            try await busyBeacon.during { try await store.releaseUnstarted(claimed.map(\.id), workerID: configuration.workerID) }
         }
     }
 
@@ -139,8 +139,10 @@ extension Worker {
         currentTasks.withLock { _ = $0.insert(task.id) }
         group.addTask {
             let start = clock.now
-            let result = await TaskSpan.run(task, workerID: self.configuration.workerID) {
-                await self.runCancellable(task)
+            let result = await self.busyBeacon.during {
+                await TaskSpan.run(task, workerID: self.configuration.workerID) {
+                    await self.runCancellable(task)
+                }
             }
             let outcome = TaskOutcome(id: task.id, workerID: self.configuration.workerID, result: result)
             self.finish(task, outcome: outcome)

@@ -14,11 +14,11 @@ extension Worker {
     /// concurrency slot.
     func releasePausedPrefetched(_ claimed: inout [ClaimedTask], prefetchedFrom: Int) async throws {
         guard prefetchedFrom < claimed.count else { return }
-        let paused = try await storeWait.during { try await store.pausedQueueNames() }
+        let paused = try await busyBeacon.during { try await store.pausedQueueNames() }
         guard !paused.isEmpty else { return }
         let released = claimed[prefetchedFrom...].filter { paused.contains($0.queueName) }
         guard !released.isEmpty else { return }
-        try await storeWait.during { try await store.releaseUnstarted(released.map(\.id), workerID: configuration.workerID) }
+        try await busyBeacon.during { try await store.releaseUnstarted(released.map(\.id), workerID: configuration.workerID) }
         let ids = Set(released.map(\.id))
         claimed.removeAll { ids.contains($0.id) }
         logger.info("gave back prefetched tasks of a paused queue", metadata: ["count": "\(released.count)", "queues": "\(Set(released.map(\.queueName)).sorted().joined(separator: ","))"])

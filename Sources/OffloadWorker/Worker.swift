@@ -22,7 +22,7 @@ public final class Worker<Store: TaskStore>: Service {
     /// Ends a back-off after a failed store call early: rung by stop requests only, never by database
     /// changes, which a failing store can cause many times a second.
     let backoffBell = Doorbell()
-    let storeWait: StoreWaitBeacon
+    let busyBeacon: BusyBeacon
     let stopRequested = Atomic<Bool>(false)
     let tasksDone = Atomic<Int>(0)
     let currentTasks = Mutex<Set<TaskResultID>>([])
@@ -37,7 +37,7 @@ public final class Worker<Store: TaskStore>: Service {
         self.logger = logger
         let status = StatusReporter.fromEnvironment()
         self.status = status
-        self.storeWait = StoreWaitBeacon(status: status, interval: configuration.heartbeatInterval)
+        self.busyBeacon = BusyBeacon(status: status, interval: configuration.heartbeatInterval)
     }
 
     /// How many attempts this worker has finished.
@@ -55,8 +55,8 @@ public final class Worker<Store: TaskStore>: Service {
     }
 
     public func run() async throws {
-        storeWait.start { [self] in finishedAttempts }
-        defer { storeWait.stop() }
+        busyBeacon.start { [self] in finishedAttempts }
+        defer { busyBeacon.stop() }
         // Watch for changes before anyone can hear `ready`: a task enqueued between the first claim and a
         // watch set up later would wait for the safety poll. The stream keeps what arrives until it is read.
         let wakeUps = store.wakeUps()
@@ -65,6 +65,8 @@ public final class Worker<Store: TaskStore>: Service {
         status.report(.ready)
         logger.info("worker ready", metadata: ["worker": "\(configuration.workerID)", "queues": "\(configuration.queues)", "concurrency": "\(configuration.concurrency)"])
         var registered = false
+        let controlThread = ControlThread(name: "offload.control")
+        defer { controlThread.stop() }
         try await withGracefulShutdownHandler {
             registered = await self.register()
             guard registered else { return }
@@ -72,7 +74,8 @@ public final class Worker<Store: TaskStore>: Service {
                 group.addTask { try await self.claimLoop(); return .claimLoopFinished }
                 group.addTask { await self.forward(wakeUps); return .helperFinished }
                 group.addTask { await self.heartbeatLoop(); return .helperFinished }
-                group.addTask { await self.watchForCancellations(); return .helperFinished }
+                group.addTask(executorPreference: controlThread) { await self.registryHeartbeatLoop(); return .helperFinished }
+                group.addTask(executorPreference: controlThread) { await self.watchForCancellations(); return .helperFinished }
                 group.addTask { await self.waitForGracefulTimeout(); return .gracefulTimeoutExpired }
                 while let end = try await group.next() {
                     switch end {
@@ -96,7 +99,7 @@ public final class Worker<Store: TaskStore>: Service {
             logger.info("worker stopped before it could register", metadata: ["worker": "\(configuration.workerID)"])
             return
         }
-        try await storeWait.during { try await store.unregisterWorker(id: configuration.workerID) }
+        try await busyBeacon.during { try await store.unregisterWorker(id: configuration.workerID) }
         logger.info("worker stopped", metadata: ["worker": "\(configuration.workerID)", "attempts": "\(finishedAttempts)"])
     }
 
@@ -112,7 +115,7 @@ public final class Worker<Store: TaskStore>: Service {
         var backoff = StoreBackoff()
         while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
             do {
-                try await storeWait.during { try await store.heartbeat(registryRecord(state: "running")) }
+                try await busyBeacon.during { try await store.heartbeat(registryRecord(state: "running")) }
                 backoff.succeeded(doing: "register the worker", logger: logger)
                 return true
             } catch {
@@ -122,8 +125,10 @@ public final class Worker<Store: TaskStore>: Service {
         return false
     }
 
+    /// Tells the supervisor the worker is alive, from the cooperative pool on purpose: if the pool stops
+    /// turning with no store call and no task in flight, the beats stop and the worker is caught as hung
+    /// (``BusyBeacon`` beats while those hold the pool). Also hands start-up memory back once idle.
     private func heartbeatLoop() async {
-        var lastRegistryBeat = ContinuousClock.now
         var memoryTrim = StartUpMemoryTrim(after: configuration.startUpMemoryTrimDelay)
         var attemptsAtLastBeat = finishedAttempts
         while !Task.isCancelled {
@@ -137,15 +142,20 @@ public final class Worker<Store: TaskStore>: Service {
                     StartUpMemoryTrim.trim(logger: logger)
                 }
             }
-            if ContinuousClock.now - lastRegistryBeat >= configuration.registryHeartbeatInterval {
-                lastRegistryBeat = .now
-                do {
-                    try await storeWait.during {
-                        try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
-                    }
-                } catch {
-                    logger.warning("could not record heartbeat: \(error)")
-                }
+        }
+    }
+
+    /// Records the worker as alive in the registry of workers, which other hosts' supervisors read to tell
+    /// a silent worker from a busy one. Runs on the ``ControlThread``, so tasks that hold every thread of the
+    /// pool do not age it.
+    func registryHeartbeatLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.registryHeartbeatInterval)
+            guard !Task.isCancelled else { return }
+            do {
+                try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
+            } catch {
+                logger.warning("could not record heartbeat: \(error)")
             }
         }
     }

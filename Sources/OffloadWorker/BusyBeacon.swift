@@ -1,14 +1,18 @@
 import Foundation
 import Synchronization
 
-/// Keeps the supervisor's heartbeats coming while the worker waits on its task store.
+/// Keeps the supervisor's heartbeats coming while the worker is busy in a way that can hold every thread
+/// of Swift's cooperative pool: waiting on its task store, or running task bodies.
 ///
-/// The heartbeat loop runs on the cooperative pool. A SQLite store call blocks its thread while another
-/// process holds the write lock (up to the busy timeout, and again on every retry while the lock lasts),
-/// and two such calls take every thread of a two-core pool: the loop stops, and the supervisor would kill
-/// a worker that is only waiting for the database as a hung one. This thread beats only while a store
-/// call is in flight, so a worker stuck anywhere else still falls silent and is still caught.
-final class StoreWaitBeacon: Sendable {
+/// The heartbeat loop runs on the cooperative pool, which has one thread per core. A SQLite store call
+/// blocks its thread while another process holds the write lock (up to the busy timeout, and again on
+/// every retry while the lock lasts); a task body that crunches data, or calls anything blocking, holds its
+/// thread until it ends. Enough of either take the whole pool: the loop stops, and the supervisor would
+/// kill a worker that is only waiting or working as a hung one, failing its tasks for doing their job.
+/// This thread beats only while a store call or a task attempt is in flight. A worker stuck anywhere else
+/// (its claim loop or the pool wedged with nothing running, or the process stopped) still falls silent and
+/// is caught as hung; how long one attempt may run is its task's `timeout`, which the supervisor enforces.
+final class BusyBeacon: Sendable {
     private let status: StatusReporter
     private let interval: Duration
     private let callsInFlight = Atomic<Int>(0)
@@ -33,7 +37,7 @@ final class StoreWaitBeacon: Sendable {
                 }
             }
         }
-        thread.name = "offload.store-wait-beacon"
+        thread.name = "offload.busy-beacon"
         thread.start()
     }
 
@@ -41,7 +45,7 @@ final class StoreWaitBeacon: Sendable {
         stopped.store(true, ordering: .relaxed)
     }
 
-    /// Runs one store call; the supervisor keeps hearing from the worker while it waits.
+    /// Runs one store call or task attempt; the supervisor keeps hearing from the worker meanwhile.
     func during<T>(_ call: () async throws -> T) async rethrows -> T {
         callsInFlight.add(1, ordering: .relaxed)
         defer { callsInFlight.subtract(1, ordering: .relaxed) }
