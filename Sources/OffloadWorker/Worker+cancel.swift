@@ -32,8 +32,14 @@ extension Worker {
 
     /// Polls for cancel requests while the worker holds tasks, cancels the attempts concerned, and tells the
     /// supervisor (`cancelling ID`), which kills this worker if the attempt ignores it for `timeout-grace`.
+    /// An idle worker does not poll: it waits for an attempt to begin (no wake-ups at night).
     func watchForCancellations() async {
         while !Task.isCancelled {
+            if currentTasks.withLock({ $0.isEmpty }) {
+                // A ring between the check and the wait is remembered, so the first attempt is never missed.
+                await taskBegan.wait(timeout: .seconds(3600))
+                continue
+            }
             try? await Task.sleep(for: Self.cancelPollInterval)
             guard !currentTasks.withLock({ $0.isEmpty }) else { continue }
             let requested: Set<TaskResultID>

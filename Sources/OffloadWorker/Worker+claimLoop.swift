@@ -137,6 +137,7 @@ extension Worker {
 
     private func begin(_ task: ClaimedTask, in group: inout TaskGroup<LoopEvent>, clock: ContinuousClock) {
         currentTasks.withLock { _ = $0.insert(task.id) }
+        taskBegan.ring()
         group.addTask {
             let start = clock.now
             let result = await self.busyBeacon.during {

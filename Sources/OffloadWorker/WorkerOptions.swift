@@ -50,6 +50,16 @@ public struct WorkerOptions: ParsableArguments {
         public static let heartbeatInterval: ClosedRange<Double> = 0.01...3_600
         public static let trimMemoryAfter: ClosedRange<Double> = 0...(7 * 86_400)
         public static let prefetchBudget: ClosedRange<Double> = 0...3_600
+
+        /// `from 0 (never) to 604800`: a range of seconds as a person would type it.
+        public static func text(of range: ClosedRange<Double>, zeroMeaning: String? = nil) -> String {
+            let lower = zeroMeaning.map { "\(typed(range.lowerBound)) (\($0))" } ?? typed(range.lowerBound)
+            return "from \(lower) to \(typed(range.upperBound))"
+        }
+
+        private static func typed(_ seconds: Double) -> String {
+            seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+        }
     }
 
     public var databasePath: String {
@@ -76,8 +86,7 @@ public struct WorkerOptions: ParsableArguments {
 
     static func check(_ value: Double, _ range: ClosedRange<Double>, _ flag: String, zeroMeaning: String? = nil) throws {
         guard !range.contains(value) else { return }
-        let lower = zeroMeaning.map { "\(range.lowerBound.secondsText) (\($0))" } ?? range.lowerBound.secondsText
-        throw ValidationError("\(flag) must be a number of seconds from \(lower) to \(range.upperBound.secondsText), not \(value).")
+        throw ValidationError("\(flag) must be a number of seconds \(Limits.text(of: range, zeroMeaning: zeroMeaning)), not \(value).")
     }
 
     public func configuration() throws -> WorkerConfiguration {
@@ -93,12 +102,5 @@ public struct WorkerOptions: ParsableArguments {
         configuration.startUpMemoryTrimDelay = trimMemoryAfter > 0 ? .milliseconds(Int64(trimMemoryAfter * 1000)) : nil
         configuration.supervisorID = ProcessInfo.processInfo.environment[WorkerProcessContract.supervisorPIDVariable].map { "\(WorkerConfiguration.hostName()):\($0)" }
         return configuration
-    }
-}
-
-extension Double {
-    /// `604800`, `0.01`: a limit as a person would type it.
-    public var secondsText: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
     }
 }

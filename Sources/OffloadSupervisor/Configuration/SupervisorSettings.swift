@@ -117,7 +117,7 @@ extension SupervisorSettings {
             else { return duration }
             throw ConfigurationError.invalidValue(
                 value.string, key: key, source: value.source,
-                expected: "a number of seconds from \(range.lowerBound.secondsText) to \(range.upperBound.secondsText), the range a worker accepts")
+                expected: "a number of seconds \(WorkerOptions.Limits.text(of: range)), the range a worker accepts")
         }
         func integer(_ flag: Int?, _ key: String, minimum: Int = 0, maximum: Int = ConfigurationLimits.maximumCount) throws -> Int? {
             if let flag { return try ConfigurationValue(String(flag), key: key, source: .commandLine(flag: "--" + key)).integer(minimum: minimum, maximum: maximum) }
