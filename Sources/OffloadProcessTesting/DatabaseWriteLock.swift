@@ -14,7 +14,10 @@ public final class DatabaseWriteLock: Sendable {
 
     /// Returns once the lock is held.
     public init(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
+        // The workers commit all the time: wait for our turn at the lock, as an application's transaction would.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         let locked = DispatchSemaphore(value: 0)
         let failure = Mutex<(any Error)?>(nil)
         let (release, released) = (release_, released)

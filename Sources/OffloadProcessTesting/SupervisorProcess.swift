@@ -105,6 +105,13 @@ public final class SupervisorProcess: Sendable {
         }
     }
 
+    /// Waits for a log line that satisfies `matches` (``waitForLog(_:timeout:)`` for more than one substring).
+    public func waitForLog(_ what: String, timeout: Duration = .seconds(60), where matches: @escaping (String) -> Bool) async throws {
+        try await explainingTimeout {
+            try await waitUntil("a log line with \(what)", timeout: timeout) { log.contains(where: matches) }
+        }
+    }
+
     public func status() throws -> SupervisorStatus {
         let response = try ControlClient.send(.status, to: controlSocket)
         guard let status = response.status else { throw ControlSocketError("no status: \(response.message)") }

@@ -183,12 +183,15 @@ extension Worker {
         var followUp: Duration?
         while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
             var timeout = followUp.map { min($0, configuration.idlePollInterval) } ?? configuration.idlePollInterval
+            // Wakes for the registry heartbeat too, to record it with the watch off (Worker+registry.swift).
+            timeout = min(timeout, max(registryBeatDueForListener, .milliseconds(1)))
             if let next = try? await store.nextRunAfter(in: configuration.queues) {
                 let untilDue = next.timeIntervalSinceNow
                 if untilDue <= 0 { return }
                 timeout = min(timeout, .milliseconds(Int64(min(untilDue, 86_400) * 1000) + 1))
             }
             let rung = await doorbell.wait(timeout: timeout)
+            if !rung { await recordRegistryHeartbeatQuietlyIfDue() }
             if store.claimsOnWakeUp { return }
             if (try? await store.hasReadyTask(in: configuration.queues, at: Date())) != false { return }
             followUp = rung ? Self.firstFollowUp : followUp.flatMap(Self.nextFollowUp)

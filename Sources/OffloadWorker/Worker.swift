@@ -28,6 +28,8 @@ public final class Worker<Store: TaskStore>: Service {
     let stopRequested = Atomic<Bool>(false)
     let tasksDone = Atomic<Int>(0)
     let currentTasks = Mutex<Set<TaskResultID>>([])
+    /// When the registry last recorded this worker's heartbeat (see Worker+registry.swift).
+    let lastRegistryBeat = Mutex(ContinuousClock.now)
     let cancellations = RunningCancellations()
     let startedAt = Date()
 
@@ -118,6 +120,7 @@ public final class Worker<Store: TaskStore>: Service {
         while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
             do {
                 try await busyBeacon.during { try await store.heartbeat(registryRecord(state: "running")) }
+                lastRegistryBeat.withLock { $0 = .now }
                 backoff.succeeded(doing: "register the worker", logger: logger)
                 return true
             } catch {
@@ -147,21 +150,6 @@ public final class Worker<Store: TaskStore>: Service {
         }
     }
 
-    /// Records the worker as alive in the registry of workers, which other hosts' supervisors read to tell
-    /// a silent worker from a busy one. Runs on the ``ControlThread``, so tasks that hold every thread of the
-    /// pool do not age it.
-    func registryHeartbeatLoop() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.registryHeartbeatInterval)
-            guard !Task.isCancelled else { return }
-            do {
-                try await store.heartbeat(registryRecord(state: stopRequested.load(ordering: .relaxed) ? "draining" : "running"))
-            } catch {
-                logger.warning("could not record heartbeat: \(error)")
-            }
-        }
-    }
-
     private enum LoopEnd: Sendable {
         case claimLoopFinished, helperFinished, gracefulTimeoutExpired
     }
@@ -173,13 +161,5 @@ public final class Worker<Store: TaskStore>: Service {
             if Task.isCancelled { return }
         }
         try? await Task.sleep(for: configuration.gracefulTimeout)
-    }
-
-    func registryRecord(state: String) -> WorkerRecord {
-        WorkerRecord(
-            id: configuration.workerID, host: WorkerConfiguration.hostName(), pid: getpid(),
-            queues: configuration.queues.description, state: state,
-            currentTaskIDs: currentTasks.withLock { $0.sorted() }, tasksDone: finishedAttempts,
-            startedAt: startedAt, heartbeatAt: Date(), supervisorID: configuration.supervisorID)
     }
 }

@@ -79,4 +79,38 @@ struct IdlePickUpTests {
             }
         }
     }
+
+    /// An idle worker records its registry heartbeat from its listener with its watch off, so that its own commit
+    /// does not wake it. Here it does so every 100–200 ms while tasks are enqueued at scattered moments: one
+    /// committed while the watch is off must still be found by the look that follows, never by the safety poll.
+    @Test("an idle worker's own registry heartbeats, written with its watch off, never make it miss an enqueue, and keep its registry entry fresh")
+    func quietRegistryHeartbeatsMissNoEnqueue() async throws {
+        let directory = TemporaryDirectory("offload-quiet-beats")
+        let path = directory.file("tasks.sqlite3")
+        let app = try SQLiteTaskStore(path: path)
+        let registry = TaskRegistry()
+        registry.register(Nothing.self)
+        var configuration = WorkerConfiguration(workerID: "quiet-worker")
+        configuration.idlePollInterval = .seconds(600)
+        configuration.registryHeartbeatInterval = .milliseconds(200)
+        let worker = Worker(store: try SQLiteTaskStore(path: path), registry: registry, configuration: configuration)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            try await waitUntil("the worker to register") { try await app.workers().count == 1 }
+            let firstBeat = try #require(try await app.workers().first).heartbeatAt
+            for index in 0..<60 {
+                try await Task.sleep(for: .milliseconds(20 + (index * 37) % 200))
+                let id = try await app.enqueue(TaskRequest(taskName: Nothing.name, arguments: try TaskJSON.encode(Nothing.Arguments(padding: "")))).id
+                _ = try await waitFor("task \(index) (\(id)) to be picked up by its wake-up", timeout: .seconds(60), interval: .milliseconds(5)) {
+                    try app.record(id: id).status == .successful ? true : nil
+                }
+            }
+            let lastBeat = try #require(try await app.workers().first).heartbeatAt
+            // About 60 beats went by; a loaded machine may delay some, not most.
+            #expect(lastBeat.timeIntervalSince(firstBeat) > 2, "registry heartbeat at \(firstBeat), then \(lastBeat)")
+            worker.requestStop()
+            try await group.waitForAll()
+        }
+    }
 }

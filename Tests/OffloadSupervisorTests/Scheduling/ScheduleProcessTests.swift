@@ -96,7 +96,7 @@ struct ScheduleProcessTests {
         let supervisor = try await SupervisorProcess.start(arguments: ["--config", config], directory: directory)
         let status = await supervisor.process.waitForExit(timeout: .seconds(60))
         #expect(status == .exited(78))
-        #expect(supervisor.log.contains { $0.contains("\(config):1") && $0.contains("test.recrod") })
+        try await supervisor.waitForLog("the file, its line and the task's name") { $0.contains("\(config):1") && $0.contains("test.recrod") }
     }
 
     @Test("a malformed cron in the configuration file stops the supervisor with exit 78, naming the field")
@@ -106,6 +106,6 @@ struct ScheduleProcessTests {
         let supervisor = try await SupervisorProcess.start(arguments: ["--config", config], directory: directory)
         let status = await supervisor.process.waitForExit(timeout: .seconds(60))
         #expect(status == .exited(78))
-        #expect(supervisor.log.contains { $0.contains("\(config):1") && $0.contains("minute") && $0.contains("61") })
+        try await supervisor.waitForLog("the file, its line and the field") { $0.contains("\(config):1") && $0.contains("minute") && $0.contains("61") }
     }
 }
