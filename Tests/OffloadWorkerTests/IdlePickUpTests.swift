@@ -14,19 +14,29 @@ private struct Nothing: BackgroundTask {
 
 @Suite("Idle pick-ups", .serialized)
 struct IdlePickUpTests {
+    /// A fresh database, the app's store on it and a worker whose safety poll (600 s) lies far beyond any deadline
+    /// here, so that a wake-up missed shows as a timeout; the directory lives as long as the caller keeps it.
+    private static func idleWorker(
+        configure: (inout WorkerConfiguration) -> Void = { _ in }
+    ) throws -> (TemporaryDirectory, SQLiteTaskStore, Worker<SQLiteTaskStore>) {
+        let directory = TemporaryDirectory("offload-pick-up")
+        let path = directory.file("tasks.sqlite3")
+        let registry = TaskRegistry()
+        registry.register(Nothing.self)
+        var configuration = WorkerConfiguration(workerID: "idle-worker")
+        configuration.idlePollInterval = .seconds(600)
+        configure(&configuration)
+        let worker = Worker(store: try SQLiteTaskStore(path: path), registry: registry, configuration: configuration)
+        return (directory, try SQLiteTaskStore(path: path), worker)
+    }
+
     /// The safety poll is set far beyond the test's deadline, so a wake-up that is missed shows as a
     /// timeout instead of a slow pick-up. The deadline (60 s) is loose on purpose: a loaded CI machine stalls this
     /// process's threads for seconds at times, and a stall is not a missed wake-up; the 600 s poll still is.
     @Test("an idle worker picks up every task on the enqueue's wake-up, never on the safety poll")
     func everyIdlePickUpFollowsTheEnqueue() async throws {
-        let directory = TemporaryDirectory("offload-pick-up")
-        let path = directory.file("tasks.sqlite3")
-        let app = try SQLiteTaskStore(path: path)
-        let registry = TaskRegistry()
-        registry.register(Nothing.self)
-        var configuration = WorkerConfiguration(workerID: "idle-worker")
-        configuration.idlePollInterval = .seconds(600)
-        let worker = Worker(store: try SQLiteTaskStore(path: path), registry: registry, configuration: configuration)
+        let (directory, app, worker) = try Self.idleWorker()
+        defer { withExtendedLifetime(directory) {} }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
@@ -85,15 +95,8 @@ struct IdlePickUpTests {
     /// committed while the watch is off must still be found by the look that follows, never by the safety poll.
     @Test("an idle worker's own registry heartbeats, written with its watch off, never make it miss an enqueue, and keep its registry entry fresh")
     func quietRegistryHeartbeatsMissNoEnqueue() async throws {
-        let directory = TemporaryDirectory("offload-quiet-beats")
-        let path = directory.file("tasks.sqlite3")
-        let app = try SQLiteTaskStore(path: path)
-        let registry = TaskRegistry()
-        registry.register(Nothing.self)
-        var configuration = WorkerConfiguration(workerID: "quiet-worker")
-        configuration.idlePollInterval = .seconds(600)
-        configuration.registryHeartbeatInterval = .milliseconds(200)
-        let worker = Worker(store: try SQLiteTaskStore(path: path), registry: registry, configuration: configuration)
+        let (directory, app, worker) = try Self.idleWorker { $0.registryHeartbeatInterval = .milliseconds(200) }
+        defer { withExtendedLifetime(directory) {} }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }

@@ -8,7 +8,7 @@ public struct SourceWatcherError: Error, Sendable, Equatable, CustomStringConver
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Value: String {
             case invalidConfiguration, pathNotFound, permissionDenied, watchLimitReached
-            case instanceLimitReached, alreadyActive, inotifyUnavailable, watchFailed, readFailed
+            case instanceLimitReached, alreadyActive, inotifyUnavailable, descriptorTooHigh, watchFailed, readFailed
         }
         fileprivate let value: Value
         public var description: String { value.rawValue }
@@ -29,6 +29,9 @@ public struct SourceWatcherError: Error, Sendable, Equatable, CustomStringConver
         public static let alreadyActive = Code(value: .alreadyActive)
         /// inotify could not be started for another reason (see `systemError`).
         public static let inotifyUnavailable = Code(value: .inotifyUnavailable)
+        /// The first watcher of the process would get a descriptor of 1024 or more, which libinotifytools
+        /// cannot wait on; it may start once the process holds fewer.
+        public static let descriptorTooHigh = Code(value: .descriptorTooHigh)
         /// `inotify_add_watch` failed for another reason (see `systemError`).
         public static let watchFailed = Code(value: .watchFailed)
         /// Reading events failed; the watcher stopped.
@@ -85,7 +88,7 @@ extension SourceWatcherError {
 
     /// libinotifytools waits with `select()`, which corrupts memory for descriptors of 1024 and above.
     static func descriptorTooHigh(_ descriptor: Int32) -> Self {
-        SourceWatcherError(.inotifyUnavailable, "Cannot start watching sources: the next file descriptor would be \(descriptor), and libinotifytools waits on its descriptor with select(), which only handles numbers below \(FD_SETSIZE). Create the SourceWatcher early, before the process opens many files.", systemError: EMFILE)
+        SourceWatcherError(.descriptorTooHigh, "Cannot start watching sources: the next file descriptor would be \(descriptor), and libinotifytools waits on its descriptor with select(), which only handles numbers below \(FD_SETSIZE). Create the SourceWatcher early, before the process opens many files.", systemError: EMFILE)
     }
 
     static func inotifyUnavailable(errno code: Int32) -> Self {

@@ -44,7 +44,32 @@ enum SourceWatcherSlot {
         let probe = open("/dev/null", O_RDONLY | O_CLOEXEC)
         if probe >= 0 { close(probe) }
         guard probe < FD_SETSIZE else { throw .descriptorTooHigh(probe) }
+        let before = inotifyDescriptors()
         guard inotifytools_initialize() == 1 else { throw .initializing(errno: inotifytools_error()) }
+        // Another thread may have opened descriptors between the probe and inotify_init: check the one the
+        // library got (a new inotify descriptor; with another created meanwhile, the higher one counts).
+        // Nothing has been read yet, so cleaning up here leaves no event behind for a later start.
+        if let highest = inotifyDescriptors().subtracting(before).max(), highest >= FD_SETSIZE {
+            inotifytools_cleanup()
+            throw .descriptorTooHigh(highest)
+        }
         state.withLock { $0.libraryStarted = true }
+    }
+
+    /// The process's open inotify instances, from `/proc/self/fd`.
+    private static func inotifyDescriptors() -> Set<Int32> {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        var found: Set<Int32> = []
+        var target = [CChar](repeating: 0, count: 64)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let descriptor = Int32(name) else { continue }
+            let length = readlinkat(dirfd(directory), name, &target, target.count - 1)
+            guard length > 0 else { continue }
+            let link = String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link == "anon_inode:inotify" { found.insert(descriptor) }
+        }
+        return found
     }
 }

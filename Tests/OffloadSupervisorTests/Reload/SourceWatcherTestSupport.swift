@@ -72,13 +72,26 @@ final class ChangeRecorder: Sendable {
     }
 }
 
+/// A watcher on `configuration`. libinotifytools needs a descriptor below 1024 the first time a watcher starts in
+/// a process, and this process runs every suite at once: at their start, other tests hold hundreds of
+/// descriptors for a few seconds (843 at the peak of one local run). So a start refused for that waits for them.
+private func startedWatcher(_ configuration: SourceWatcherConfiguration) async throws -> SourceWatcher {
+    try await waitFor("a descriptor below 1024 for libinotifytools", timeout: .seconds(30), interval: .milliseconds(100)) {
+        do {
+            return try SourceWatcher(configuration)
+        } catch let error as SourceWatcherError where error.code == .descriptorTooHigh {
+            return nil
+        }
+    }
+}
+
 /// Runs `body` with a watcher on `configuration` whose changes are being recorded; then stops it
 /// and waits until its stream has finished, so the next test can start a watcher of its own.
 func withSourceWatcher(
     _ configuration: SourceWatcherConfiguration,
     _ body: (SourceWatcher, ChangeRecorder) async throws -> Void
 ) async throws {
-    let watcher = try SourceWatcher(configuration)
+    let watcher = try await startedWatcher(configuration)
     let recorder = ChangeRecorder()
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
