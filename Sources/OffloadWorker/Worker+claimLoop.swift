@@ -136,8 +136,12 @@ extension Worker {
     }
 
     private func begin(_ task: ClaimedTask, in group: inout TaskGroup<LoopEvent>, clock: ContinuousClock) {
-        currentTasks.withLock { _ = $0.insert(task.id) }
-        taskBegan.ring()
+        let wasIdle = currentTasks.withLock { tasks in
+            defer { tasks.insert(task.id) }
+            return tasks.isEmpty
+        }
+        // Only the cancel poll waits on it, and only while the worker holds no task: one ring per busy spell.
+        if wasIdle { taskBegan.ring() }
         group.addTask {
             let start = clock.now
             let result = await self.busyBeacon.during {

@@ -22,7 +22,7 @@ public final class Worker<Store: TaskStore>: Service {
     /// Ends a back-off after a failed store call early: rung by stop requests only, never by database
     /// changes, which a failing store can cause many times a second.
     let backoffBell = Doorbell()
-    /// Rung as an attempt begins: the cancel poll sleeps on it while the worker holds no task.
+    /// Rung as the first attempt of a busy spell begins: the cancel poll sleeps on it while the worker holds no task.
     let taskBegan = Doorbell()
     let busyBeacon: BusyBeacon
     let stopRequested = Atomic<Bool>(false)
